@@ -1,0 +1,50 @@
+using AWorld.Cli.Simulate;
+
+namespace AWorld.Cli;
+
+/// <summary>The <c>aworld</c> command: dispatches to one command per feature.</summary>
+public static class CliApp
+{
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int BadArguments = 2;
+
+    private const string Usage = """
+        aworld — AWorld Console from the command line
+
+        Commands:
+          simulate   run the estate twin headless and print a summary
+                     aworld simulate --duration 02:00:00 --seed 42 --fault "outage eu-west-1 at 00:30:00 for 00:20:00" --json
+
+        Run 'aworld COMMAND --help' for a command's options.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            await stdout.WriteLineAsync(Usage);
+            return args.Length == 0 ? BadArguments : Ok;
+        }
+
+        try
+        {
+            return args[0] switch
+            {
+                "simulate" => await SimulateCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
+                _ => await Unknown(args[0], stderr),
+            };
+        }
+        catch (OperationCanceledException)
+        {
+            await stderr.WriteLineAsync("aworld: cancelled.");
+            return Failed;
+        }
+    }
+
+    private static async Task<int> Unknown(string command, TextWriter stderr)
+    {
+        await stderr.WriteLineAsync($"aworld: unknown command '{command}'. Example: aworld simulate --duration 01:00:00 --json");
+        return BadArguments;
+    }
+}

@@ -1,0 +1,3 @@
+using AWorld.Cli;
+
+return await CliApp.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);

@@ -1,0 +1,59 @@
+using AWorld.Core.Estate;
+using AWorld.Core.Simulation;
+using AWorld.Core.Telemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AWorld.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the estate, its options (validated at start, every error naming its key), the telemetry core and,
+    /// when <c>Estate:Provider</c> is Simulation, the twin behind every port. Uses TryAdd so a host or a test can
+    /// swap any part first.
+    /// </summary>
+    public static IServiceCollection AddAWorldCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EstateOptions>().Bind(configuration.GetSection(EstateOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<SimulationOptions>().Bind(configuration.GetSection(SimulationOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<EstateOptions>, EstateDefaults>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EstateOptions>, EstateOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SimulationOptions>, SimulationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => EstateTopology.From(sp.GetRequiredService<IOptions<EstateOptions>>().Value));
+        services.TryAddSingleton(sp => new SeriesStore(sp.GetRequiredService<IOptions<TelemetryOptions>>().Value.Store));
+        services.TryAddSingleton(sp => new EstateStateStream(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<TelemetryOptions>>().Value.NotifyInterval));
+        services.TryAddSingleton(sp => new EstateMonitor(
+            sp.GetRequiredService<EstateTopology>(),
+            sp.GetRequiredService<ITelemetrySource>(),
+            sp.GetRequiredService<IHealthSource>(),
+            sp.GetRequiredService<IGlobalTableAdmin>(),
+            sp.GetRequiredService<SeriesStore>(),
+            sp.GetRequiredService<EstateStateStream>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<TelemetryOptions>>().Value,
+            sp.GetService<IFaultInjector>()));
+
+        var provider = configuration.GetSection(EstateOptions.SectionName).GetValue<EstateProvider?>(nameof(EstateOptions.Provider)) ?? EstateProvider.Simulation;
+        if (provider == EstateProvider.Simulation)
+        {
+            services.TryAddSingleton(sp => new EstateTwin(
+                sp.GetRequiredService<EstateTopology>(),
+                sp.GetRequiredService<IOptions<SimulationOptions>>().Value,
+                sp.GetRequiredService<TimeProvider>().GetUtcNow()));
+            services.TryAddSingleton<ITelemetrySource>(sp => sp.GetRequiredService<EstateTwin>());
+            services.TryAddSingleton<IHealthSource>(sp => sp.GetRequiredService<EstateTwin>());
+            services.TryAddSingleton<ITrafficRouter>(sp => sp.GetRequiredService<EstateTwin>());
+            services.TryAddSingleton<IGlobalTableAdmin>(sp => sp.GetRequiredService<EstateTwin>());
+            services.TryAddSingleton<IFaultInjector>(sp => sp.GetRequiredService<EstateTwin>());
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,122 @@
+using AWorld.Core.Estate;
+using AWorld.Core.Telemetry;
+
+namespace AWorld.Core.Simulation;
+
+public sealed partial class EstateTwin
+{
+    Task<GetMetricDataResponse> ITelemetrySource.GetMetricDataAsync(GetMetricDataRequest request, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (Estate.TryGetRegion(request.Region, out var region) && _down[region.Index])
+            {
+                throw new EstateServiceException("CloudWatch", request.Region, "ServiceUnavailable", "The CloudWatch endpoint does not answer.");
+            }
+
+            return Task.FromResult(_metrics.GetMetricData(request));
+        }
+    }
+
+    Task<IReadOnlyList<HealthCheckObservation>> IHealthSource.GetHealthCheckStatusAsync(string healthCheckId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_route53.Observations(healthCheckId));
+        }
+    }
+
+    Task<IReadOnlyList<TrafficRecord>> ITrafficRouter.ListRecordsAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_dns.Records());
+        }
+    }
+
+    Task<ChangeInfo> ITrafficRouter.ChangeWeightsAsync(IReadOnlyList<WeightChange> changes, string comment, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_dns.Submit(changes, comment, StartTime.AddSeconds(_second), _options.DnsChangePropagation));
+        }
+    }
+
+    Task<ChangeInfo> ITrafficRouter.GetChangeAsync(string changeId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_dns.GetChange(changeId));
+        }
+    }
+
+    Task<TableDescription> IGlobalTableAdmin.DescribeTableAsync(string tableName, string region, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_tables.Describe(tableName, region, StartTime.AddSeconds(_second), IsDown(region)));
+        }
+    }
+
+    Task<ContinuousBackupsDescription> IGlobalTableAdmin.DescribeContinuousBackupsAsync(string tableName, string region, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_tables.DescribeBackups(tableName, region, StartTime.AddSeconds(_second), IsDown(region)));
+        }
+    }
+
+    Task<TableDescription> IGlobalTableAdmin.RestoreTableToPointInTimeAsync(RestoreTableToPointInTimeRequest request, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_tables.Restore(request, StartTime.AddSeconds(_second), IsDown(request.Region)));
+        }
+    }
+
+    Task<ActiveFault> IFaultInjector.InjectAsync(FaultSpec spec, string? injectedBy, CancellationToken cancellationToken) =>
+        Task.FromResult(Inject(spec, injectedBy));
+
+    Task<bool> IFaultInjector.ClearAsync(string faultId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_faults.Clear(faultId, StartTime.AddSeconds(_second)));
+        }
+    }
+
+    Task<IReadOnlyList<ActiveFault>> IFaultInjector.ListAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_faults.Pending(StartTime.AddSeconds(_second)));
+        }
+    }
+
+    /// <summary>Schedules a fault <see cref="FaultSpec.Delay"/> after the twin's present.</summary>
+    /// <exception cref="ArgumentException">The spec does not fit the estate; the message says why.</exception>
+    public ActiveFault Inject(FaultSpec spec, string? injectedBy = null)
+    {
+        var problem = spec.Validate(Estate);
+        if (problem is not null)
+        {
+            throw new ArgumentException($"Cannot inject {spec.Kind.ToString().ToLowerInvariant()}: {problem}.", nameof(spec));
+        }
+
+        lock (_gate)
+        {
+            return _faults.Add(spec, StartTime.AddSeconds(_second), injectedBy);
+        }
+    }
+
+    /// <summary>Every fault injected so far, with its actual end.</summary>
+    public IReadOnlyList<ActiveFault> FaultHistory()
+    {
+        lock (_gate)
+        {
+            return [.. _faults.All];
+        }
+    }
+
+    private bool IsDown(string region) => Estate.TryGetRegion(region, out var r) && _down[r.Index];
+}

@@ -1,0 +1,142 @@
+using AWorld.Core.Telemetry;
+
+namespace AWorld.Core.Simulation;
+
+/// <summary>
+/// The services of one region (API Gateway → Lambda → DynamoDB, MemoryDB beside): turns the traffic clients send
+/// into the region into one second of CloudWatch metrics, the requests that failed, and the writes acknowledged.
+/// Noise is AR(1) so that it wanders like real metrics instead of jittering independently.
+/// </summary>
+internal sealed class RegionModel
+{
+    private const int TenantCount = 40;
+    private const string DefaultStormClient = "tenant-03";
+    private static readonly double[] TenantShares = ZipfShares(TenantCount, 1.1);
+
+    private readonly int _region;
+    private readonly SimulationOptions _options;
+    private readonly SimRandom _random;
+    private readonly int[] _slots;
+    private readonly double _phase;
+    private double _latencyNoise;
+    private double _tailNoise;
+    private double _readNoise;
+    private double _cpuNoise;
+    private double _memoryNoise;
+
+    public RegionModel(int region, string code, SimulationOptions options, SimRandom random, MetricRecorder recorder)
+    {
+        _region = region;
+        _options = options;
+        _random = random;
+        _phase = random.NextDouble() * Math.PI * 2;
+        _slots = new int[Enum.GetValues<EstateMetric>().Length];
+        foreach (var metric in Enum.GetValues<EstateMetric>().Where(m => m is not (EstateMetric.DynamoReplicationLatency or EstateMetric.Route53HealthCheckStatus or EstateMetric.Route53PercentageHealthy)))
+        {
+            _slots[(int)metric] = recorder.Slot(MetricCatalog.SeriesKey(code, metric));
+        }
+    }
+
+    /// <summary>Median latency of the last second, for the health checkers' response-time check.</summary>
+    public double LatencyP50Ms { get; private set; } = 30;
+
+    /// <summary>Capacity multiplier (1 = as configured); countermeasures scale a region out.</summary>
+    public double Scale { get; set; } = 1;
+
+    /// <summary>Share of the estate's traffic sent by a named client (API key); unknown names get an average share.</summary>
+    public static double TenantShare(string? client)
+    {
+        var name = client ?? DefaultStormClient;
+        return name.StartsWith("tenant-", StringComparison.Ordinal) && int.TryParse(name[7..], out var n) && n >= 1 && n <= TenantCount
+            ? TenantShares[n - 1]
+            : 1.0 / TenantCount;
+    }
+
+    /// <summary>
+    /// Simulates one second. Returns the requests that failed as clients saw them and the writes acknowledged;
+    /// metrics go to <paramref name="recorder"/> unless the region is down (then CloudWatch has no data).
+    /// </summary>
+    public (double Failed, long Writes) Step(long second, double hourOfDay, double sentRps, FaultBook faults, MetricRecorder recorder)
+    {
+        _latencyNoise = (0.97 * _latencyNoise) + (0.03 * _random.NextGaussian());
+        _tailNoise = (0.9 * _tailNoise) + (0.15 * _random.NextGaussian());
+        _readNoise = (0.95 * _readNoise) + (0.04 * _random.NextGaussian());
+        _cpuNoise = (0.98 * _cpuNoise) + (0.4 * _random.NextGaussian());
+        _memoryNoise = (0.995 * _memoryNoise) + (0.05 * _random.NextGaussian());
+
+        if (faults.Outage[_region])
+        {
+            return (sentRps, 0);
+        }
+
+        // A storming client adds traffic on top of its normal share; API Gateway's usage plan answers 429 above its limit.
+        var stormRps = 0.0;
+        var throttled429 = 0.0;
+        if (faults.StormMultiplier[_region] > 1)
+        {
+            var normal = TenantShare(faults.StormClient[_region]) * sentRps;
+            var storm = normal * faults.StormMultiplier[_region];
+            stormRps = storm - normal;
+            throttled429 = Math.Max(0, storm - _options.ClientRateLimitRequestsPerSecond);
+        }
+
+        var arriving = sentRps + stormRps;
+        var count = _random.Poisson(arriving);
+        var accepted = Math.Max(0, count - throttled429);
+        var capacity = _options.RegionCapacityRequestsPerSecond * Scale;
+        var load = accepted / capacity;
+        var queueing = 1 + (0.5 * load * load) + (load > 0.85 ? (load - 0.85) * 8 : 0);
+        var injected = faults.LatencyMs[_region];
+        var p50 = (28 * queueing * Math.Exp(_latencyNoise)) + injected;
+        var p99 = (135 * Math.Pow(queueing, 1.6) * Math.Exp(_latencyNoise + Math.Abs(_tailNoise))) + (injected * 1.25);
+        LatencyP50Ms = p50;
+
+        var errorRate = Math.Min(1, 0.0006 + faults.ErrorRate[_region] + (load > 1 ? (load - 1) * 0.5 : 0));
+        var e5xx = Math.Min(accepted, _random.Poisson(accepted * errorRate));
+        var e4xx = _random.Poisson(accepted * 0.011) + throttled429;
+
+        var durationMs = (p50 - injected) * 0.75;
+        var concurrency = accepted * (durationMs + injected) / 1000;
+        var limit = _options.LambdaConcurrencyLimit * Scale;
+        var lambdaThrottles = concurrency > limit ? accepted * (1 - (limit / concurrency)) : 0;
+        var invoked = accepted - lambdaThrottles;
+        var lambdaErrors = Math.Min(invoked, e5xx * 0.9);
+
+        var writes = _random.Poisson(Math.Max(0, invoked - lambdaErrors) * _options.WriteShare);
+        var rcu = invoked * 2.2 * Math.Exp(_readNoise);
+
+        // A storm hammers a few hot keys: DynamoDB throttles part of what got through.
+        var hotKeyThrottled = stormRps > 0 ? _random.Poisson(Math.Min(stormRps, _options.ClientRateLimitRequestsPerSecond) * 0.3) : 0;
+        var cpu = Math.Clamp(9 + (48 * load) + _cpuNoise, 0, 100);
+        var memory = Math.Clamp(61 + (4 * Math.Sin((hourOfDay / 6 * Math.PI) + _phase)) + _memoryNoise, 0, 100);
+        var connections = Math.Round(140 + (concurrency * 1.4) + (3 * _random.NextGaussian()));
+
+        Record(EstateMetric.ApiRequests, count);
+        Record(EstateMetric.ApiLatencyP50, p50);
+        Record(EstateMetric.ApiLatencyP99, Math.Max(p99, p50));
+        Record(EstateMetric.Api4xx, Math.Round(e4xx));
+        Record(EstateMetric.Api5xx, e5xx + Math.Round(lambdaThrottles));
+        Record(EstateMetric.LambdaDuration, durationMs + injected);
+        Record(EstateMetric.LambdaErrors, Math.Round(lambdaErrors));
+        Record(EstateMetric.LambdaThrottles, Math.Round(lambdaThrottles));
+        Record(EstateMetric.LambdaConcurrency, Math.Round(Math.Min(concurrency, limit)));
+        Record(EstateMetric.DynamoReadCapacity, Math.Round(rcu));
+        Record(EstateMetric.DynamoWriteCapacity, writes);
+        Record(EstateMetric.DynamoThrottledRequests, hotKeyThrottled);
+        Record(EstateMetric.MemoryDbCpu, cpu);
+        Record(EstateMetric.MemoryDbMemory, memory);
+        Record(EstateMetric.MemoryDbConnections, Math.Max(0, connections));
+        // What clients experienced: the storm's own 429s are the storming client's problem, but count as failures too.
+        var failed = Math.Min(count, e5xx + throttled429 + lambdaThrottles) * (sentRps / Math.Max(arriving, 1e-9));
+        return (failed, writes);
+
+        void Record(EstateMetric metric, double value) => recorder.Set(second, _slots[(int)metric], value);
+    }
+
+    private static double[] ZipfShares(int n, double s)
+    {
+        var raw = Enumerable.Range(1, n).Select(k => 1 / Math.Pow(k, s)).ToArray();
+        var total = raw.Sum();
+        return raw.Select(v => v / total).ToArray();
+    }
+}

@@ -1,0 +1,104 @@
+namespace AWorld.Core.Simulation;
+
+/// <summary>
+/// xoshiro256** seeded through SplitMix64: fast, and the same numbers on every machine and .NET version, which
+/// <see cref="Random"/> does not promise. Each component of the twin draws from its own stream so that adding a
+/// fault to one region does not shift the noise of another.
+/// </summary>
+internal sealed class SimRandom
+{
+    private ulong _s0;
+    private ulong _s1;
+    private ulong _s2;
+    private ulong _s3;
+    private double _spareGaussian = double.NaN;
+
+    public SimRandom(long seed, ulong stream)
+    {
+        var x = unchecked((ulong)seed ^ (stream * 0x9E3779B97F4A7C15UL) ^ 0xD1B54A32D192ED03UL);
+        _s0 = SplitMix(ref x);
+        _s1 = SplitMix(ref x);
+        _s2 = SplitMix(ref x);
+        _s3 = SplitMix(ref x);
+    }
+
+    public ulong NextUInt64()
+    {
+        var result = RotateLeft(_s1 * 5, 7) * 9;
+        var t = _s1 << 17;
+        _s2 ^= _s0;
+        _s3 ^= _s1;
+        _s1 ^= _s2;
+        _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = RotateLeft(_s3, 45);
+        return result;
+    }
+
+    /// <summary>Uniform in [0, 1).</summary>
+    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>Uniform integer in [0, max).</summary>
+    public int Next(int max) => (int)(NextDouble() * max);
+
+    public bool Chance(double probability) => NextDouble() < probability;
+
+    /// <summary>Standard normal (Marsaglia polar method).</summary>
+    public double NextGaussian()
+    {
+        if (!double.IsNaN(_spareGaussian))
+        {
+            var spare = _spareGaussian;
+            _spareGaussian = double.NaN;
+            return spare;
+        }
+
+        double u, v, s;
+        do
+        {
+            u = (NextDouble() * 2) - 1;
+            v = (NextDouble() * 2) - 1;
+            s = (u * u) + (v * v);
+        }
+        while (s >= 1 || s == 0);
+
+        var factor = Math.Sqrt(-2 * Math.Log(s) / s);
+        _spareGaussian = v * factor;
+        return u * factor;
+    }
+
+    /// <summary>A Poisson count: exact for small means, the normal approximation above 30.</summary>
+    public long Poisson(double mean)
+    {
+        if (mean <= 0)
+        {
+            return 0;
+        }
+
+        if (mean > 30)
+        {
+            return Math.Max(0, (long)Math.Round(mean + (Math.Sqrt(mean) * NextGaussian())));
+        }
+
+        var limit = Math.Exp(-mean);
+        long k = 0;
+        var p = NextDouble();
+        while (p > limit)
+        {
+            k++;
+            p *= NextDouble();
+        }
+
+        return k;
+    }
+
+    private static ulong SplitMix(ref ulong x)
+    {
+        var z = x += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    private static ulong RotateLeft(ulong x, int k) => (x << k) | (x >> (64 - k));
+}

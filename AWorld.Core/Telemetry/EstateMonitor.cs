@@ -1,0 +1,355 @@
+using System.Collections.Immutable;
+using AWorld.Core.Estate;
+
+namespace AWorld.Core.Telemetry;
+
+/// <summary>
+/// Polls the estate's ports, writes what they report into the <see cref="SeriesStore"/>, judges each region and
+/// publishes an <see cref="EstateSnapshot"/> to the <see cref="EstateStateStream"/>. Views never poll the sources;
+/// they read the store and the stream. A source that fails leaves its data to age and be marked stale; the rest of
+/// the snapshot still updates.
+/// </summary>
+/// <remarks>Not thread-safe: one loop calls <see cref="PollAsync"/>.</remarks>
+public sealed class EstateMonitor
+{
+    private readonly EstateTopology _estate;
+    private readonly ITelemetrySource _telemetry;
+    private readonly IHealthSource _health;
+    private readonly IGlobalTableAdmin _tables;
+    private readonly IFaultInjector? _faults;
+    private readonly SeriesStore _store;
+    private readonly EstateStateStream _stream;
+    private readonly TimeProvider _time;
+    private readonly TelemetryOptions _options;
+    private readonly QueryGroup[] _groups;
+    private readonly Dictionary<(int From, int To), SeriesDefinition[]> _lagSeries;
+    private readonly Dictionary<string, ImmutableArray<HealthCheckObservation>> _observations = [];
+    private readonly Dictionary<(string Table, string Region), PitrWindow> _pitr = [];
+    private readonly Dictionary<(string Table, string Region), DateTimeOffset> _pitrReadAt = [];
+    private DateTimeOffset _nextObservations = DateTimeOffset.MinValue;
+    private DateTimeOffset _nextBackups = DateTimeOffset.MinValue;
+    private ImmutableArray<ActiveFault> _activeFaults = [];
+    private long _sequence;
+
+    public EstateMonitor(
+        EstateTopology estate,
+        ITelemetrySource telemetry,
+        IHealthSource health,
+        IGlobalTableAdmin tables,
+        SeriesStore store,
+        EstateStateStream stream,
+        TimeProvider time,
+        TelemetryOptions options,
+        IFaultInjector? faults = null)
+    {
+        _estate = estate;
+        _telemetry = telemetry;
+        _health = health;
+        _tables = tables;
+        _faults = faults;
+        _store = store;
+        _stream = stream;
+        _time = time;
+        _options = options;
+        Series = MetricCatalog.SeriesFor(estate);
+        foreach (var series in Series)
+        {
+            store.Register(series.Key);
+        }
+
+        _groups = Series
+            .GroupBy(s => s.QueryRegion)
+            .Select(g => new QueryGroup(g.Key, [.. g], [.. g.Select((s, i) => new MetricDataQuery($"m{i}", s.Stat))]))
+            .ToArray();
+        _lagSeries = Series
+            .Where(s => s.Descriptor.Metric == EstateMetric.DynamoReplicationLatency)
+            .GroupBy(s => (estate.Region(s.Region).Index, estate.Region(s.ReceivingRegion!).Index))
+            .ToDictionary(g => g.Key, g => g.ToArray());
+    }
+
+    public ImmutableArray<SeriesDefinition> Series { get; }
+
+    public async Task<EstateSnapshot> PollAsync(CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        foreach (var group in _groups)
+        {
+            await PollMetricsAsync(group, now, cancellationToken);
+        }
+
+        if (now >= _nextObservations)
+        {
+            _nextObservations = now + _options.HealthObservationInterval;
+            await PollObservationsAsync(cancellationToken);
+        }
+
+        if (now >= _nextBackups)
+        {
+            _nextBackups = now + _options.BackupsInterval;
+            await PollBackupsAsync(now, cancellationToken);
+        }
+
+        if (_faults is not null)
+        {
+            _activeFaults = [.. await _faults.ListAsync(cancellationToken)];
+        }
+
+        var snapshot = Build(now);
+        _stream.Publish(snapshot);
+        return snapshot;
+    }
+
+    private async Task PollMetricsAsync(QueryGroup group, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var start = group.LastEnd ?? now - _options.HealthWindow;
+        if (now <= start)
+        {
+            return;
+        }
+
+        try
+        {
+            var response = await _telemetry.GetMetricDataAsync(new GetMetricDataRequest(group.Region, start, now, group.Queries), cancellationToken);
+            foreach (var result in response.Results)
+            {
+                var key = group.Series[int.Parse(result.Id.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture)].Key;
+                for (var i = 0; i < result.Timestamps.Length; i++)
+                {
+                    _store.Append(key, result.Timestamps[i], result.Values[i]);
+                }
+            }
+
+            group.LastEnd = now;
+            group.Error = null;
+        }
+        catch (EstateServiceException ex)
+        {
+            group.Error = ex.Message;
+        }
+    }
+
+    private async Task PollObservationsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var check in _estate.HealthChecks)
+        {
+            try
+            {
+                _observations[check.Region] = [.. await _health.GetHealthCheckStatusAsync(check.Id, cancellationToken)];
+            }
+            catch (EstateServiceException)
+            {
+                // Keep the last observations; their CheckedTime shows their age.
+            }
+        }
+    }
+
+    private async Task PollBackupsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var table in _estate.Tables)
+        {
+            foreach (var region in table.Replicas)
+            {
+                var key = (table.Name, region);
+                try
+                {
+                    var b = await _tables.DescribeContinuousBackupsAsync(table.Name, region, cancellationToken);
+                    _pitr[key] = new PitrWindow(table.Name, region, b.EarliestRestorableDateTime, b.LatestRestorableDateTime, b.RecoveryPeriodInDays, TimeSpan.Zero, false, null);
+                    _pitrReadAt[key] = now;
+                }
+                catch (EstateServiceException ex)
+                {
+                    _pitr[key] = _pitr.TryGetValue(key, out var old)
+                        ? old with { Error = ex.Message }
+                        : new PitrWindow(table.Name, region, null, null, table.PitrRecoveryPeriodDays, null, true, ex.Message);
+                }
+            }
+        }
+    }
+
+    private EstateSnapshot Build(DateTimeOffset now)
+    {
+        var after = now - _options.HealthWindow;
+        var n = _estate.Regions.Length;
+        var requests = new double[n];
+        var writesPerSecond = new double?[n];
+        var ages = new TimeSpan?[n];
+        var health = new RegionHealth[n];
+        var p99 = new double?[n];
+        var rate5xx = new double?[n];
+        var checkers = new double?[n];
+        for (var r = 0; r < n; r++)
+        {
+            var code = _estate.Regions[r].Code;
+            var count = Window(code, EstateMetric.ApiRequests, after);
+            var e5xx = Window(code, EstateMetric.Api5xx, after);
+            var latency = Window(code, EstateMetric.ApiLatencyP99, after);
+            var wcu = Window(code, EstateMetric.DynamoWriteCapacity, after);
+            requests[r] = count.Sum;
+            ages[r] = Age(code, EstateMetric.ApiRequests, now);
+            var fresh = ages[r] is { } a && a <= _options.StaleAfter;
+            writesPerSecond[r] = fresh && wcu.Count > 0 ? wcu.Mean : null;
+            p99[r] = latency.Count > 0 ? latency.Mean : null;
+            rate5xx[r] = count.Sum > 0 ? e5xx.Sum / count.Sum : null;
+            var route53 = _store.Latest(MetricCatalog.SeriesKey(code, EstateMetric.Route53HealthCheckStatus));
+            var percent = _store.Latest(MetricCatalog.SeriesKey(code, EstateMetric.Route53PercentageHealthy));
+            checkers[r] = percent?.Value;
+            var signals = new RegionSignals(
+                route53?.Value,
+                percent?.Value,
+                Age(code, EstateMetric.Route53HealthCheckStatus, now),
+                ages[r],
+                count.Sum,
+                e5xx.Sum,
+                Window(code, EstateMetric.Api4xx, after).Sum,
+                Window(code, EstateMetric.LambdaThrottles, after).Sum,
+                Window(code, EstateMetric.DynamoThrottledRequests, after).Sum,
+                latency.Count > 0 ? latency.Mean : 0,
+                GroupError(code));
+            health[r] = RegionHealthEvaluator.Evaluate(signals, _options.Thresholds, _options.StaleAfter);
+        }
+
+        var pairs = ImmutableArray.CreateBuilder<ReplicationPairSnapshot>();
+        var lag = new double?[n, n];
+        foreach (var from in _estate.Regions)
+        {
+            foreach (var to in _estate.Regions.Where(t => t.Index != from.Index))
+            {
+                if (!_lagSeries.TryGetValue((from.Index, to.Index), out var series))
+                {
+                    continue;
+                }
+
+                double? worst = null;
+                TimeSpan? age = null;
+                foreach (var s in series)
+                {
+                    if (_store.Latest(s.Key) is { } p)
+                    {
+                        worst = Math.Max(worst ?? 0, p.Value);
+                        var pointAge = Clamp(now - p.At - TimeSpan.FromSeconds(s.Stat.PeriodSeconds));
+                        age = age is null || pointAge > age ? pointAge : age;
+                    }
+                }
+
+                var stale = age is null || age > _options.StaleAfter;
+                if (!stale)
+                {
+                    lag[from.Index, to.Index] = worst;
+                }
+
+                var unreplicated = !stale && worst is { } w && writesPerSecond[from.Index] is { } wps ? w / 1000 * wps : 0;
+                pairs.Add(new ReplicationPairSnapshot(from.Code, to.Code, worst, age, stale,
+                    worst is { } lagMs && lagMs < _estate.Objectives.Rpo.TotalMilliseconds, unreplicated));
+            }
+        }
+
+        var totalRequests = requests.Sum();
+        var regions = ImmutableArray.CreateBuilder<RegionSnapshot>(n);
+        double atRisk = 0;
+        var oldest = TimeSpan.Zero;
+        for (var r = 0; r < n; r++)
+        {
+            var region = _estate.Regions[r];
+            double? lagIn = null, lagOut = null, safest = null;
+            for (var o = 0; o < n; o++)
+            {
+                if (lag[o, r] is { } li)
+                {
+                    lagIn = Math.Max(lagIn ?? 0, li);
+                }
+
+                if (lag[r, o] is { } lo)
+                {
+                    lagOut = Math.Max(lagOut ?? 0, lo);
+                    safest = Math.Min(safest ?? double.MaxValue, lo);
+                }
+            }
+
+            // A write is safe once any other region has it: the fastest outgoing stream bounds what is at risk.
+            var regionAtRisk = safest is { } sl && writesPerSecond[r] is { } rate ? sl / 1000 * rate : 0;
+            var regionOldest = safest is { } so && regionAtRisk > 0 ? TimeSpan.FromMilliseconds(so) : (TimeSpan?)null;
+            atRisk += regionAtRisk;
+            if (regionOldest > oldest)
+            {
+                oldest = regionOldest.Value;
+            }
+
+            var fresh = ages[r] is { } a && a <= _options.StaleAfter;
+            regions.Add(new RegionSnapshot(
+                region.Code,
+                region.DisplayName,
+                region.Role,
+                health[r].Status,
+                health[r].Reasons,
+                totalRequests > 0 ? requests[r] / totalRequests : null,
+                fresh ? requests[r] / _options.HealthWindow.TotalSeconds : null,
+                fresh ? p99[r] : null,
+                fresh ? rate5xx[r] : null,
+                writesPerSecond[r],
+                lagIn,
+                lagOut,
+                checkers[r],
+                _observations.TryGetValue(region.Code, out var obs) ? obs : [],
+                ages[r],
+                !fresh,
+                regionAtRisk,
+                regionOldest));
+        }
+
+        var pitr = _pitr.Values
+            .Select(p => _pitrReadAt.TryGetValue((p.Table, p.Region), out var readAt)
+                ? p with { DataAge = now - readAt, IsStale = now - readAt > _options.BackupsInterval + _options.StaleAfter }
+                : p)
+            .OrderBy(p => p.Table, StringComparer.Ordinal).ThenBy(p => p.Region, StringComparer.Ordinal)
+            .ToImmutableArray();
+
+        return new EstateSnapshot(
+            ++_sequence,
+            now,
+            Overall(health),
+            regions.MoveToImmutable(),
+            pairs.ToImmutable(),
+            pitr,
+            _activeFaults,
+            new DataAtRisk(atRisk, oldest),
+            _estate.Objectives);
+    }
+
+    private static HealthStatus Overall(RegionHealth[] health)
+    {
+        if (health.All(h => h.Status == HealthStatus.Unknown))
+        {
+            return HealthStatus.Unknown;
+        }
+
+        if (!health.Any(h => h.Status is HealthStatus.Healthy or HealthStatus.Degraded))
+        {
+            return HealthStatus.Unhealthy;
+        }
+
+        return health.All(h => h.Status == HealthStatus.Healthy) ? HealthStatus.Healthy : HealthStatus.Degraded;
+    }
+
+    private (double Sum, double Mean, int Count, double Max) Window(string region, EstateMetric metric, DateTimeOffset after) =>
+        _store.Window(MetricCatalog.SeriesKey(region, metric), after);
+
+    private TimeSpan? Age(string region, EstateMetric metric, DateTimeOffset now) =>
+        _store.Latest(MetricCatalog.SeriesKey(region, metric)) is { } p ? Clamp(now - p.At - TimeSpan.FromSeconds(1)) : null;
+
+    private string? GroupError(string region) => _groups.FirstOrDefault(g => g.Region == region)?.Error;
+
+    private static TimeSpan Clamp(TimeSpan t) => t < TimeSpan.Zero ? TimeSpan.Zero : t;
+
+    private sealed class QueryGroup(string region, ImmutableArray<SeriesDefinition> series, ImmutableArray<MetricDataQuery> queries)
+    {
+        public string Region { get; } = region;
+
+        public ImmutableArray<SeriesDefinition> Series { get; } = series;
+
+        public ImmutableArray<MetricDataQuery> Queries { get; } = queries;
+
+        public DateTimeOffset? LastEnd { get; set; }
+
+        public string? Error { get; set; }
+    }
+}

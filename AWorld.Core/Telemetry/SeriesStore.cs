@@ -1,0 +1,265 @@
+using System.Collections.Concurrent;
+
+namespace AWorld.Core.Telemetry;
+
+/// <summary>A point of a series: for aggregates, <see cref="Value"/> is the mean and Min/Max bound it.</summary>
+public readonly record struct SeriesPoint(DateTimeOffset At, double Value, double Min, double Max);
+
+/// <summary>
+/// A bounded in-memory store of time series with a fixed memory budget: every series preallocates a raw ring at
+/// full resolution and two rings of downsampled aggregates (one minute, fifteen minutes), so memory never grows
+/// with time. Points older than the raw ring are read from the finest tier that still covers them.
+/// </summary>
+/// <remarks>One writer and any number of readers; each series locks itself.</remarks>
+public sealed class SeriesStore
+{
+    private const long MinuteMs = 60_000;
+    private const long QuarterHourMs = 900_000;
+
+    private readonly SeriesStoreOptions _options;
+    private readonly ConcurrentDictionary<string, Series> _series = new(StringComparer.Ordinal);
+    private readonly Lock _registration = new();
+
+    public SeriesStore(SeriesStoreOptions? options = null)
+    {
+        _options = options ?? new SeriesStoreOptions();
+        BytesPerSeries = (_options.RawPoints * 16L) + ((_options.MinutePoints + _options.QuarterHourPoints) * Tier.BytesPerPoint);
+    }
+
+    /// <summary>Memory one series takes, fixed at registration.</summary>
+    public long BytesPerSeries { get; }
+
+    public long AllocatedBytes => _series.Count * BytesPerSeries;
+
+    public int Count => _series.Count;
+
+    public IEnumerable<string> Keys => _series.Keys;
+
+    /// <summary>Adds a series (idempotent).</summary>
+    /// <exception cref="InvalidOperationException">The series would exceed the memory budget.</exception>
+    public void Register(string key)
+    {
+        if (_series.ContainsKey(key))
+        {
+            return;
+        }
+
+        lock (_registration)
+        {
+            if (_series.ContainsKey(key))
+            {
+                return;
+            }
+
+            if ((_series.Count + 1) * BytesPerSeries > _options.MemoryBudgetMegabytes * 1024L * 1024L)
+            {
+                throw new InvalidOperationException(
+                    $"Series '{key}' would take the series store past its budget of {_options.MemoryBudgetMegabytes} MB " +
+                    $"({_series.Count} series of {BytesPerSeries / 1024} KB). Raise Telemetry:Store:MemoryBudgetMegabytes or lower the points kept per series.");
+            }
+
+            _series[key] = new Series(_options);
+        }
+    }
+
+    /// <summary>Appends a point; a point not later than the series' last one is ignored (sources may overlap).</summary>
+    public void Append(string key, DateTimeOffset at, double value)
+    {
+        if (double.IsNaN(value) || !_series.TryGetValue(key, out var series))
+        {
+            return;
+        }
+
+        series.Append(at.ToUnixTimeMilliseconds(), value);
+    }
+
+    public SeriesPoint? Latest(string key) => _series.TryGetValue(key, out var s) ? s.Latest() : null;
+
+    /// <summary>Points in [<paramref name="from"/>, <paramref name="to"/>] from the finest tier that covers <paramref name="from"/>, oldest first.</summary>
+    public IReadOnlyList<SeriesPoint> Read(string key, DateTimeOffset from, DateTimeOffset to) =>
+        _series.TryGetValue(key, out var s) ? s.Read(from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds()) : [];
+
+    /// <summary>Sum, mean and count of raw points in (<paramref name="after"/>, now]; count 0 when there are none.</summary>
+    public (double Sum, double Mean, int Count, double Max) Window(string key, DateTimeOffset after)
+    {
+        if (!_series.TryGetValue(key, out var s))
+        {
+            return (0, double.NaN, 0, double.NaN);
+        }
+
+        return s.Window(after.ToUnixTimeMilliseconds());
+    }
+
+    private sealed class Series
+    {
+        private readonly Lock _gate = new();
+        private readonly long[] _times;
+        private readonly double[] _values;
+        private readonly Tier _minutes;
+        private readonly Tier _quarters;
+        private int _head;
+        private int _count;
+
+        public Series(SeriesStoreOptions options)
+        {
+            _times = new long[options.RawPoints];
+            _values = new double[options.RawPoints];
+            _minutes = new Tier(options.MinutePoints, MinuteMs);
+            _quarters = new Tier(options.QuarterHourPoints, QuarterHourMs);
+        }
+
+        public void Append(long at, double value)
+        {
+            lock (_gate)
+            {
+                if (_count > 0 && at <= _times[(_head + _count - 1) % _times.Length])
+                {
+                    return;
+                }
+
+                var i = (_head + _count) % _times.Length;
+                if (_count == _times.Length)
+                {
+                    _head = (_head + 1) % _times.Length;
+                }
+                else
+                {
+                    _count++;
+                }
+
+                _times[i] = at;
+                _values[i] = value;
+                _minutes.Add(at, value, value, value, 1);
+                _quarters.Add(at, value, value, value, 1);
+            }
+        }
+
+        public SeriesPoint? Latest()
+        {
+            lock (_gate)
+            {
+                if (_count == 0)
+                {
+                    return null;
+                }
+
+                var i = (_head + _count - 1) % _times.Length;
+                return Point(_times[i], _values[i]);
+            }
+        }
+
+        public (double Sum, double Mean, int Count, double Max) Window(long after)
+        {
+            lock (_gate)
+            {
+                double sum = 0, max = double.NaN;
+                var n = 0;
+                for (var k = _count - 1; k >= 0; k--)
+                {
+                    var i = (_head + k) % _times.Length;
+                    if (_times[i] <= after)
+                    {
+                        break;
+                    }
+
+                    sum += _values[i];
+                    max = n == 0 ? _values[i] : Math.Max(max, _values[i]);
+                    n++;
+                }
+
+                return (sum, n > 0 ? sum / n : double.NaN, n, max);
+            }
+        }
+
+        public List<SeriesPoint> Read(long from, long to)
+        {
+            lock (_gate)
+            {
+                var oldestRaw = _count > 0 ? _times[_head] : long.MaxValue;
+                if (from >= oldestRaw || (_minutes.Count == 0 && _quarters.Count == 0))
+                {
+                    var list = new List<SeriesPoint>();
+                    for (var k = 0; k < _count; k++)
+                    {
+                        var i = (_head + k) % _times.Length;
+                        if (_times[i] >= from && _times[i] <= to)
+                        {
+                            list.Add(Point(_times[i], _values[i]));
+                        }
+                    }
+
+                    return list;
+                }
+
+                var tier = from >= _minutes.OldestStart ? _minutes : _quarters;
+                return tier.Read(from, to);
+            }
+        }
+
+        private static SeriesPoint Point(long at, double value) => new(DateTimeOffset.FromUnixTimeMilliseconds(at), value, value, value);
+    }
+
+    /// <summary>A ring of fixed-width aggregates; the bucket being filled is readable too.</summary>
+    private sealed class Tier(int capacity, long widthMs)
+    {
+        public const int BytesPerPoint = (8 * 4) + 4;
+
+        private readonly long[] _start = new long[capacity];
+        private readonly double[] _min = new double[capacity];
+        private readonly double[] _max = new double[capacity];
+        private readonly double[] _sum = new double[capacity];
+        private readonly int[] _n = new int[capacity];
+        private int _head;
+
+        public int Count { get; private set; }
+
+        public long OldestStart => Count == 0 ? long.MaxValue : _start[_head];
+
+        public void Add(long at, double min, double max, double sum, int n)
+        {
+            var bucket = at - (((at % widthMs) + widthMs) % widthMs);
+            var last = (_head + Count - 1) % capacity;
+            if (Count > 0 && _start[last] == bucket)
+            {
+                _min[last] = Math.Min(_min[last], min);
+                _max[last] = Math.Max(_max[last], max);
+                _sum[last] += sum;
+                _n[last] += n;
+                return;
+            }
+
+            int i;
+            if (Count == capacity)
+            {
+                i = _head;
+                _head = (_head + 1) % capacity;
+            }
+            else
+            {
+                i = (_head + Count) % capacity;
+                Count++;
+            }
+
+            _start[i] = bucket;
+            _min[i] = min;
+            _max[i] = max;
+            _sum[i] = sum;
+            _n[i] = n;
+        }
+
+        public List<SeriesPoint> Read(long from, long to)
+        {
+            var list = new List<SeriesPoint>();
+            for (var k = 0; k < Count; k++)
+            {
+                var i = (_head + k) % capacity;
+                if (_start[i] + widthMs > from && _start[i] <= to)
+                {
+                    list.Add(new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(_start[i]), _sum[i] / _n[i], _min[i], _max[i]));
+                }
+            }
+
+            return list;
+        }
+    }
+}

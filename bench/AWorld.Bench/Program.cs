@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+using AWorld.Core.Estate;
+using AWorld.Core.Simulation;
+using AWorld.Core.Telemetry;
+
+// Benchmarks of the estate twin and the telemetry core. Run in Release, pinned to one core:
+//   taskset -c 0 dotnet run -c Release --project bench/AWorld.Bench -- twin-day
+//   taskset -c 0 dotnet run -c Release --project bench/AWorld.Bench -- store-week
+var mode = args.FirstOrDefault() ?? "twin-day";
+return mode switch
+{
+    "twin-day" => TwinDay(),
+    "store-week" => await StoreWeek(),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: AWorld.Bench twin-day|store-week");
+    return 2;
+}
+
+// A simulated day of the default estate: the twin alone, then the twin with the console's pipeline (monitor
+// polling every virtual second into the series store and publishing a snapshot). Target: 2,000x real time.
+static int TwinDay()
+{
+    var day = TimeSpan.FromDays(1);
+    var warm = new EstateTwin(EstateTopology.Default, new SimulationOptions());
+    warm.Run(TimeSpan.FromMinutes(10));
+
+    var twin = new EstateTwin(EstateTopology.Default, new SimulationOptions { Seed = 42 });
+    var watch = Stopwatch.StartNew();
+    twin.Run(day);
+    watch.Stop();
+    Report("twin alone", day, watch.Elapsed);
+
+    var (piped, polls) = Pipeline(day).GetAwaiter().GetResult();
+    Report($"twin + monitor ({polls:N0} polls)", day, piped);
+    return 0;
+}
+
+static async Task<(TimeSpan Elapsed, long Polls)> Pipeline(TimeSpan duration)
+{
+    var twin = new EstateTwin(EstateTopology.Default, new SimulationOptions { Seed = 42 });
+    var clock = VirtualClock.Manual(twin.StartTime);
+    var store = new SeriesStore();
+    var monitor = new EstateMonitor(twin.Estate, twin, twin, twin, store, new EstateStateStream(clock), clock, new TelemetryOptions(), twin);
+    var seconds = (long)duration.TotalSeconds;
+    var watch = Stopwatch.StartNew();
+    for (long s = 0; s < seconds; s++)
+    {
+        twin.Step();
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await monitor.PollAsync();
+    }
+
+    watch.Stop();
+    return (watch.Elapsed, seconds);
+}
+
+// The series store's memory after a simulated week of the default estate fed through the monitor. Target: < 200 MB.
+static async Task<int> StoreWeek()
+{
+    var week = TimeSpan.FromDays(7);
+    var before = GC.GetTotalMemory(forceFullCollection: true);
+    var twin = new EstateTwin(EstateTopology.Default, new SimulationOptions { Seed = 42 });
+    var clock = VirtualClock.Manual(twin.StartTime);
+    var store = new SeriesStore();
+    var monitor = new EstateMonitor(twin.Estate, twin, twin, twin, store, new EstateStateStream(clock), clock, new TelemetryOptions(), twin);
+    var watch = Stopwatch.StartNew();
+    for (long s = 0; s < week.TotalSeconds; s++)
+    {
+        twin.Step();
+        clock.Advance(TimeSpan.FromSeconds(1));
+        if (s % 5 == 0)
+        {
+            await monitor.PollAsync();
+        }
+    }
+
+    watch.Stop();
+    var after = GC.GetTotalMemory(forceFullCollection: true);
+    var oldest = store.Read(MetricCatalog.SeriesKey("eu-west-1", EstateMetric.ApiRequests), twin.StartTime, twin.StartTime.AddHours(1));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"store-week: {store.Count} series, store allocation {store.AllocatedBytes / 1048576.0:0.0} MB, managed heap growth (twin + store + monitor) {(after - before) / 1048576.0:0.0} MB, process working set {Environment.WorkingSet / 1048576.0:0} MB; first hour still readable as {oldest.Count} quarter-hour points; simulated in {watch.Elapsed.TotalSeconds:0.0} s"));
+    GC.KeepAlive(monitor);
+    GC.KeepAlive(twin);
+    return 0;
+}
+
+static void Report(string what, TimeSpan simulated, TimeSpan elapsed) =>
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{what}: simulated {simulated} in {elapsed.TotalSeconds:0.00} s = {simulated / elapsed:N0}x real time"));
+
+internal static class TwinExtensions
+{
+    public static void Run(this EstateTwin twin, TimeSpan duration) => twin.AdvanceTo(twin.Now + duration);
+}

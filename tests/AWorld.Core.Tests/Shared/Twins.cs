@@ -1,0 +1,38 @@
+using AWorld.Core.Estate;
+using AWorld.Core.Simulation;
+
+namespace AWorld.Core.Tests.Shared;
+
+/// <summary>Builds twins of the default estate (or a variant) for tests.</summary>
+internal static class Twins
+{
+    public static EstateTwin Create(long seed = 7, Action<EstateOptions>? estate = null, Action<SimulationOptions>? simulation = null)
+    {
+        var estateOptions = new EstateOptions();
+        estate?.Invoke(estateOptions);
+        var options = new SimulationOptions { Seed = seed };
+        simulation?.Invoke(options);
+        return new EstateTwin(EstateTopology.From(estateOptions), options);
+    }
+
+    public static void Run(this EstateTwin twin, TimeSpan duration) => twin.AdvanceTo(twin.Now + duration);
+
+    public static TwinRegionTruth Region(this TwinTruth truth, string code) => truth.Regions.Single(r => r.Code == code);
+
+    /// <summary>Steps second by second until <paramref name="condition"/> holds; returns the seconds it took, or null.</summary>
+    public static long? StepUntil(this EstateTwin twin, Func<TwinTruth, bool> condition, TimeSpan limit)
+    {
+        var seconds = (long)limit.TotalSeconds;
+        for (long s = 0; s <= seconds; s++)
+        {
+            if (condition(twin.Truth()))
+            {
+                return s;
+            }
+
+            twin.Step();
+        }
+
+        return null;
+    }
+}
