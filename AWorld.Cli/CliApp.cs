@@ -1,4 +1,5 @@
 using AWorld.Cli.Simulate;
+using AWorld.Cli.Watch;
 
 namespace AWorld.Cli;
 
@@ -15,6 +16,8 @@ public static class CliApp
         Commands:
           simulate   run the estate twin headless and print a summary
                      aworld simulate --duration 02:00:00 --seed 42 --fault "outage eu-west-1 at 00:30:00 for 00:20:00" --json
+          watch      follow a running console's estate live (Ctrl+C to stop; --once for one snapshot)
+                     aworld watch --url http://localhost:5000 --user noc --password aworld-demo [--once]
 
         Run 'aworld COMMAND --help' for a command's options.
         """;
@@ -32,6 +35,7 @@ public static class CliApp
             return args[0] switch
             {
                 "simulate" => await SimulateCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
+                "watch" => await WatchCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 _ => await Unknown(args[0], stderr),
             };
         }

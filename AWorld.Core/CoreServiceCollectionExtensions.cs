@@ -26,6 +26,21 @@ public static class CoreServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
+        var provider = configuration.GetSection(EstateOptions.SectionName).GetValue<EstateProvider?>(nameof(EstateOptions.Provider)) ?? EstateProvider.Simulation;
+        if (provider == EstateProvider.Simulation)
+        {
+            services.TryAddSingleton(sp =>
+            {
+                var real = sp.GetRequiredService<TimeProvider>();
+                return VirtualClock.Accelerated(real, real.GetUtcNow(), sp.GetRequiredService<IOptions<SimulationOptions>>().Value.Speed);
+            });
+            services.TryAddKeyedSingleton<TimeProvider>(EstateClock.Key, (sp, _) => sp.GetRequiredService<VirtualClock>());
+        }
+        else
+        {
+            services.TryAddKeyedSingleton<TimeProvider>(EstateClock.Key, (sp, _) => sp.GetRequiredService<TimeProvider>());
+        }
+
         services.TryAddSingleton(sp => EstateTopology.From(sp.GetRequiredService<IOptions<EstateOptions>>().Value));
         services.TryAddSingleton(sp => new SeriesStore(sp.GetRequiredService<IOptions<TelemetryOptions>>().Value.Store));
         services.TryAddSingleton(sp => new EstateStateStream(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<TelemetryOptions>>().Value.NotifyInterval));
@@ -36,17 +51,16 @@ public static class CoreServiceCollectionExtensions
             sp.GetRequiredService<IGlobalTableAdmin>(),
             sp.GetRequiredService<SeriesStore>(),
             sp.GetRequiredService<EstateStateStream>(),
-            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredKeyedService<TimeProvider>(EstateClock.Key),
             sp.GetRequiredService<IOptions<TelemetryOptions>>().Value,
             sp.GetService<IFaultInjector>()));
 
-        var provider = configuration.GetSection(EstateOptions.SectionName).GetValue<EstateProvider?>(nameof(EstateOptions.Provider)) ?? EstateProvider.Simulation;
         if (provider == EstateProvider.Simulation)
         {
             services.TryAddSingleton(sp => new EstateTwin(
                 sp.GetRequiredService<EstateTopology>(),
                 sp.GetRequiredService<IOptions<SimulationOptions>>().Value,
-                sp.GetRequiredService<TimeProvider>().GetUtcNow()));
+                sp.GetRequiredKeyedService<TimeProvider>(EstateClock.Key).GetUtcNow()));
             services.TryAddSingleton<ITelemetrySource>(sp => sp.GetRequiredService<EstateTwin>());
             services.TryAddSingleton<IHealthSource>(sp => sp.GetRequiredService<EstateTwin>());
             services.TryAddSingleton<ITrafficRouter>(sp => sp.GetRequiredService<EstateTwin>());

@@ -1,10 +1,28 @@
 #!/usr/bin/env bash
 # Installs everything the console and its tests need on a fresh Debian machine. Safe to run again.
+#   - the .NET 10 SDK must already be on PATH;
+#   - Node.js and npm build the charts module (wwwroot-assets) during the console's build;
+#   - Debian's chromium runs the end-to-end tests (never a downloaded browser).
 set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${need_apt[*]} from Debian"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "setup: the .NET 10 SDK is required (https://dotnet.microsoft.com/download); dotnet was not found on PATH." >&2
   exit 1
 fi
 
+(cd wwwroot-assets && npm ci --no-audit --no-fund --silent)
+dotnet tool restore >/dev/null
 dotnet restore AWorld.Console.sln --verbosity quiet

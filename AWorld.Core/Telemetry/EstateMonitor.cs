@@ -171,6 +171,7 @@ public sealed class EstateMonitor
         var after = now - _options.HealthWindow;
         var n = _estate.Regions.Length;
         var requests = new double[n];
+        var counts = new int[n];
         var writesPerSecond = new double?[n];
         var ages = new TimeSpan?[n];
         var health = new RegionHealth[n];
@@ -185,6 +186,7 @@ public sealed class EstateMonitor
             var latency = Window(code, EstateMetric.ApiLatencyP99, after);
             var wcu = Window(code, EstateMetric.DynamoWriteCapacity, after);
             requests[r] = count.Sum;
+            counts[r] = count.Count;
             ages[r] = Age(code, EstateMetric.ApiRequests, now);
             var fresh = ages[r] is { } a && a <= _options.StaleAfter;
             writesPerSecond[r] = fresh && wcu.Count > 0 ? wcu.Mean : null;
@@ -282,7 +284,7 @@ public sealed class EstateMonitor
                 health[r].Status,
                 health[r].Reasons,
                 totalRequests > 0 ? requests[r] / totalRequests : null,
-                fresh ? requests[r] / _options.HealthWindow.TotalSeconds : null,
+                fresh && counts[r] > 0 ? requests[r] / counts[r] : null,
                 fresh ? p99[r] : null,
                 fresh ? rate5xx[r] : null,
                 writesPerSecond[r],

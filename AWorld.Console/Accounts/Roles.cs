@@ -1,0 +1,32 @@
+namespace AWorld.Console.Accounts;
+
+/// <summary>The console's roles. A user has exactly one.</summary>
+public static class Roles
+{
+    public const string Viewer = "Viewer";
+    public const string Operator = "Operator";
+    public const string Approver = "Approver";
+    public const string Auditor = "Auditor";
+    public const string Admin = "Admin";
+
+    public static readonly IReadOnlyList<string> All = [Viewer, Operator, Approver, Auditor, Admin];
+
+    /// <summary>Who may inject faults and change the clock of the twin.</summary>
+    public const string SimulationControlPolicy = "SimulationControl";
+
+    public static readonly string[] SimulationControllers = [Operator, Admin];
+}
+
+/// <summary>A local account; the password is stored only as an ASP.NET Core Identity hash (PBKDF2).</summary>
+public sealed class UserAccount
+{
+    public int Id { get; set; }
+
+    public required string UserName { get; set; }
+
+    public string PasswordHash { get; set; } = "";
+
+    public required string Role { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

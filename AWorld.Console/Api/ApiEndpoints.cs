@@ -1,0 +1,103 @@
+using System.Security.Claims;
+using AWorld.Console.Accounts;
+using AWorld.Console.Live;
+using AWorld.Core.Estate;
+using AWorld.Core.Telemetry;
+
+namespace AWorld.Console.Api;
+
+public sealed record TokenRequest(string? Username, string? Password);
+
+public sealed record TokenResponse(string Access_token, int Expires_in, string Token_type = "Bearer");
+
+public sealed record ApiError(string Error);
+
+public sealed record FaultResponse(string Id, string Kind, string Region, string? PeerRegion, double Magnitude, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, string? InjectedBy)
+{
+    public static FaultResponse From(ActiveFault f) =>
+        new(f.Id, f.Spec.Kind.ToString().ToLowerInvariant(), f.Spec.Region, f.Spec.PeerRegion, f.Spec.EffectiveMagnitude, f.StartsAt, f.EndsAt, f.InjectedBy);
+}
+
+public sealed record ClockRequest(double? Speed);
+
+public sealed record ClockResponse(double Speed);
+
+/// <summary>The REST API: bearer tokens, the estate snapshot, simulation control, liveness and readiness.</summary>
+public static class ApiEndpoints
+{
+    public static IEndpointRouteBuilder MapAWorldApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        app.MapGet("/readyz", (EstateStateStream stream) => stream.Current is null
+            ? Results.Json(new ApiError("Not ready: the first estate snapshot has not been taken yet."), statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ready")).AllowAnonymous();
+
+        var api = app.MapGroup("/api");
+        api.MapPost("/auth/token", IssueToken).AllowAnonymous();
+        api.MapGet("/estate", (EstateStateStream stream) => stream.Current is { } snapshot
+            ? Results.Ok(snapshot)
+            : Results.Json(new ApiError("No estate snapshot yet; retry in a second."), statusCode: StatusCodes.Status503ServiceUnavailable));
+
+        var simulation = api.MapGroup("/simulation").RequireAuthorization(Roles.SimulationControlPolicy);
+        simulation.MapGet("/faults", async (SimulationControl control, CancellationToken ct) =>
+            Results.Ok((await control.ActiveAsync(ct)).Select(FaultResponse.From)));
+        simulation.MapPost("/faults", InjectFault);
+        simulation.MapDelete("/faults/{id}", async (string id, ClaimsPrincipal user, SimulationControl control, CancellationToken ct) =>
+            ToResult(await control.ClearAsync(user, id, ct), _ => Results.NoContent(), notFound: true));
+        simulation.MapPut("/clock", async (ClockRequest? body, ClaimsPrincipal user, SimulationControl control, CancellationToken ct) =>
+            body is null
+                ? BadRequest("The body must be JSON like {\"speed\":20}.")
+                : ToResult(await control.SetSpeedAsync(user, body.Speed, ct), speed => Results.Ok(new ClockResponse(speed))));
+        return app;
+    }
+
+    private static async Task<IResult> IssueToken(TokenRequest? body, HttpContext http, SignInService signIn, TokenService tokens, CancellationToken ct)
+    {
+        if (body is null || string.IsNullOrWhiteSpace(body.Username) || string.IsNullOrEmpty(body.Password))
+        {
+            return BadRequest("The body must be JSON with \"username\" and \"password\", e.g. {\"username\":\"noc\",\"password\":\"…\"}.");
+        }
+
+        var result = await signIn.CheckAsync(body.Username, body.Password, http.Connection.RemoteIpAddress?.ToString(), ct);
+        switch (result.Outcome)
+        {
+            case SignInOutcome.Throttled:
+                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(result.RetryAfter!.Value.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Results.Json(new ApiError(result.Message), statusCode: StatusCodes.Status429TooManyRequests);
+            case SignInOutcome.WrongCredentials:
+                return Results.Json(new ApiError(result.Message), statusCode: StatusCodes.Status401Unauthorized);
+            default:
+                var (token, lifetime) = tokens.Issue(result.User!);
+                return Results.Ok(new TokenResponse(token, (int)lifetime.TotalSeconds));
+        }
+    }
+
+    private static async Task<IResult> InjectFault(FaultRequest? body, ClaimsPrincipal user, SimulationControl control, CancellationToken ct)
+    {
+        if (body is null)
+        {
+            return BadRequest("The body must be JSON like {\"kind\":\"outage\",\"region\":\"eu-west-1\",\"durationSeconds\":600}.");
+        }
+
+        return ToResult(await control.InjectAsync(user, body, ct), fault => Results.Created($"/api/simulation/faults/{fault.Id}", FaultResponse.From(fault)));
+    }
+
+    private static IResult ToResult<T>(ControlResult<T> result, Func<T, IResult> ok, bool notFound = false)
+    {
+        if (result.Succeeded)
+        {
+            return ok(result.Value!);
+        }
+
+        if (result.Forbidden)
+        {
+            return Results.Json(new ApiError(result.Error!), statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        return notFound && result.Error!.StartsWith("No active fault", StringComparison.Ordinal)
+            ? Results.Json(new ApiError(result.Error), statusCode: StatusCodes.Status404NotFound)
+            : BadRequest(result.Error!);
+    }
+
+    private static IResult BadRequest(string message) => Results.Json(new ApiError(message), statusCode: StatusCodes.Status400BadRequest);
+}

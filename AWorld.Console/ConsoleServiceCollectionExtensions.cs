@@ -1,0 +1,160 @@
+using System.Text.Json.Serialization;
+using AWorld.Console.Accounts;
+using AWorld.Console.Api;
+using AWorld.Console.Components;
+using AWorld.Console.Live;
+using AWorld.Console.Storage;
+using AWorld.Core;
+using AWorld.Core.Estate;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.IdentityModel.Tokens;
+using MudBlazor.Services;
+
+namespace AWorld.Console;
+
+public static class ConsoleServiceCollectionExtensions
+{
+    /// <summary>The console's scheme: bearer tokens when the request carries one, the sign-in cookie otherwise.</summary>
+    public const string SmartScheme = "AWorld";
+
+    public static IServiceCollection AddAWorldConsole(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddAWorldCore(configuration);
+        services.AddOptions<ConsoleOptions>().Bind(configuration.GetSection(ConsoleOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+
+        services.TryAddSingleton<DataDirectory>();
+        services.AddDbContextFactory<ConsoleDbContext>((sp, options) =>
+            options.UseSqlite($"Data Source={sp.GetRequiredService<DataDirectory>().DatabasePath}"));
+        services.AddDataProtection().SetApplicationName("AWorld.Console");
+        services.AddOptions<KeyManagementOptions>().Configure<DataDirectory, ILoggerFactory>((o, data, logs) =>
+            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.KeysPath), logs));
+
+        services.TryAddSingleton<ActivityLog>();
+        services.TryAddSingleton<SignInThrottle>();
+        services.TryAddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.TryAddSingleton<SignInService>();
+        services.TryAddSingleton<TokenService>();
+        services.TryAddSingleton<SimulationControl>();
+        services.AddHostedService<AccountSeeder>();
+        services.AddSingleton<EstateDriver>();
+        services.AddHostedService(sp => sp.GetRequiredService<EstateDriver>());
+        services.AddHostedService<HubBroadcaster>();
+
+        services.AddAuthentication(SmartScheme)
+            .AddPolicyScheme(SmartScheme, "Cookie or bearer", o => o.ForwardDefaultSelector = SelectScheme)
+            .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, o =>
+            {
+                o.LoginPath = "/login";
+                o.AccessDeniedPath = "/access-denied";
+                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                o.SlidingExpiration = true;
+                o.Cookie.Name = "aworld.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Events.OnRedirectToLogin = ctx => ApiAware(ctx, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx, StatusCodes.Status403Forbidden);
+            })
+            .AddJwtBearer(JwtBearerDefaults.AuthenticationScheme, _ => { });
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<TokenService>((o, tokens) =>
+            {
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = TokenService.Issuer,
+                    ValidAudience = TokenService.Audience,
+                    IssuerSigningKey = tokens.SigningKey,
+                    NameClaimType = TokenService.NameClaim,
+                    RoleClaimType = TokenService.RoleClaim,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                };
+                o.Events = new JwtBearerEvents
+                {
+                    // Browsers cannot set headers on WebSockets: the hub takes the token from the query string.
+                    OnMessageReceived = ctx =>
+                    {
+                        if (ctx.HttpContext.Request.Path.StartsWithSegments(EstateHub.Path) && ctx.Request.Query["access_token"] is { Count: > 0 } token)
+                        {
+                            ctx.Token = token;
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Roles.SimulationControlPolicy, p => p.RequireRole(Roles.SimulationControllers));
+        services.AddCascadingAuthenticationState();
+
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddHttpContextAccessor();
+        return services;
+    }
+
+    public static WebApplication MapAWorldConsole(this WebApplication app)
+    {
+        var estate = app.Services.GetRequiredService<EstateTopology>();
+        if (estate.Provider == EstateProvider.Aws)
+        {
+            throw new InvalidOperationException("Estate:Provider is Aws, but this build has no AWS adapters yet. Set Estate:Provider to Simulation.");
+        }
+
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapAWorldApi();
+        app.MapHub<EstateHub>(EstateHub.Path);
+        app.MapPost("/account/logout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.Redirect("/login");
+        });
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    private static string? SelectScheme(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return JwtBearerDefaults.AuthenticationScheme;
+        }
+
+        return context.Request.Path.StartsWithSegments(EstateHub.Path) && context.Request.Query.ContainsKey("access_token")
+            ? JwtBearerDefaults.AuthenticationScheme
+            : CookieAuthenticationDefaults.AuthenticationScheme;
+    }
+
+    private static Task ApiAware(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

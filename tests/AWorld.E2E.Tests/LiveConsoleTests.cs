@@ -1,0 +1,91 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace AWorld.E2E.Tests;
+
+/// <summary>What a NOC operator does on a bad day, in a real browser against the real console.</summary>
+public sealed partial class LiveConsoleTests : IClassFixture<Browser>, IDisposable
+{
+    private static readonly LocatorAssertionsToBeVisibleOptions Visible = new() { Timeout = 30_000 };
+    private readonly Browser _browser;
+    private readonly ConsoleServer _server = new();
+
+    public LiveConsoleTests(Browser browser) => _browser = browser;
+
+    public void Dispose() => _server.Dispose();
+
+    [Fact]
+    public async Task Operator_SignsIn_WatchesLiveValues_InjectsAnOutage_AndSeesTheRegionTurnUnhealthy()
+    {
+        await using var context = await _browser.Instance.NewContextAsync(new BrowserNewContextOptions { BaseURL = _server.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/");
+        await Assertions.Expect(page).ToHaveURLAsync(LoginUrl());
+        await page.FillAsync("#username", "operator");
+        await page.FillAsync("#password", "aworld-demo");
+        await page.ClickAsync("button[type=submit]");
+
+        var cards = page.GetByTestId("region-card");
+        await Assertions.Expect(cards).ToHaveCountAsync(3, new LocatorAssertionsToHaveCountOptions { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("signed-in-user")).ToContainTextAsync("operator · Operator");
+
+        // A value changes without a reload: the snapshot caption moves on.
+        var caption = page.GetByText(SnapshotCaption());
+        await Assertions.Expect(caption).ToBeVisibleAsync(Visible);
+        var first = await caption.TextContentAsync();
+        await Assertions.Expect(caption).Not.ToHaveTextAsync(first!, new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
+        await Screenshot(page, "overview");
+
+        await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Simulation" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("inject-fault")).ToBeVisibleAsync(Visible);
+        await page.GetByTestId("inject-fault").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("active-faults")).ToContainTextAsync("outage eu-west-1", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        await Screenshot(page, "simulation");
+
+        await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = "Overview" }).ClickAsync();
+        var west = page.Locator("[data-testid=region-card][data-region=eu-west-1] [data-testid=region-health]");
+        await Assertions.Expect(west).ToContainTextAsync("Unhealthy", new LocatorAssertionsToContainTextOptions { Timeout = 60_000 });
+        await Screenshot(page, "outage");
+
+        await page.Locator(".mud-navmenu").GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "eu-central-1" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("live-chart").First.Locator("svg").First).ToBeVisibleAsync(Visible);
+
+        // The latency chart grows as batches are appended: its p50 line gains segments without a reload.
+        await page.WaitForFunctionAsync(
+            "() => { const p = document.querySelector('[data-testid=live-chart] path.apexcharts-line'); return p && (p.getAttribute('d').match(/L/g) || []).length > 20; }",
+            null,
+            new PageWaitForFunctionOptions { Timeout = 30_000 });
+        await Screenshot(page, "region");
+    }
+
+    [Fact]
+    public async Task WrongPassword_StaysOnTheSignInPage_WithAMessage()
+    {
+        await using var context = await _browser.Instance.NewContextAsync(new BrowserNewContextOptions { BaseURL = _server.BaseAddress.ToString() });
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync("/login");
+        await page.FillAsync("#username", "noc");
+        await page.FillAsync("#password", "not-the-password");
+        await page.ClickAsync("button[type=submit]");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Wrong user name or password.");
+    }
+
+    /// <summary>Screenshots for people to look at, when AWORLD_SCREENSHOTS names a directory.</summary>
+    private static async Task Screenshot(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("AWORLD_SCREENSHOTS") is { Length: > 0 } dir)
+        {
+            Directory.CreateDirectory(dir);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = true });
+        }
+    }
+
+    [GeneratedRegex("/login")]
+    private static partial Regex LoginUrl();
+
+    [GeneratedRegex(@"^Snapshot \d+ at")]
+    private static partial Regex SnapshotCaption();
+}
