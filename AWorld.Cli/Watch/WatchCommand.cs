@@ -222,11 +222,14 @@ public static class WatchCommand
     private sealed record ConnectionClosed(Exception? Error) : WatchEvent;
 
     /// <summary>
-    /// Turns the SignalR client's errors (a snapshot that cannot be read, a failed handler) into notices on stderr;
-    /// without it they would vanish and the view would silently stop updating.
+    /// Turns the two SignalR client errors that would otherwise vanish (a snapshot that cannot be read, a failed
+    /// handler) into notices on stderr; without it the view would silently stop updating. Connection errors are
+    /// left out: the Reconnecting and Closed events already report them, once.
     /// </summary>
     private sealed class NoticeLoggerProvider(ChannelWriter<WatchEvent> events) : ILoggerProvider, ILogger
     {
+        private static readonly HashSet<string> Reported = ["ArgumentBindingFailure", "ErrorInvokingClientSideMethod"];
+
         public ILogger CreateLogger(string categoryName) => this;
 
         public void Dispose()
@@ -240,7 +243,7 @@ public static class WatchCommand
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel))
+            if (IsEnabled(logLevel) && eventId.Name is { } name && Reported.Contains(name))
             {
                 events.TryWrite(new Notice(formatter(state, exception).TrimEnd('.') + (exception is null ? "." : $": {exception.Message}")));
             }

@@ -57,7 +57,7 @@ internal static class WatchView
             var pair = $"{p.From} -> {p.To}";
             text.Append("  ").Append(pair.PadRight((codeWidth * 2) + 2))
                 .Append("lag ").Append(Milliseconds(p.LagMs).PadLeft(8))
-                .Append("   within RPO: ").Append(p.WithinRpo ? "yes" : Colour("no ", "31", ansi));
+                .Append("   within RPO: ").Append(p.LagMs is null ? "unknown" : p.WithinRpo ? "yes" : Colour("no", "31", ansi));
             if (p.IsStale)
             {
                 text.Append("  ").Append(p.DataAge is { } age ? $"data {Seconds(age)} s old" : "no data yet");

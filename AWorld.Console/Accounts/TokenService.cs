@@ -28,10 +28,27 @@ public sealed class TokenService
         var path = Path.Combine(data.KeysPath, "token-signing.key");
         if (!File.Exists(path))
         {
-            var fresh = RandomNumberGenerator.GetBytes(32);
-            var temp = path + ".tmp";
-            File.WriteAllBytes(temp, fresh);
-            File.Move(temp, path, overwrite: false);
+            // Written beside, readable by the owner only, then moved into place: another instance starting on the
+            // same directory either wins the move or reads the key that did.
+            var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
+
+                file.Write(RandomNumberGenerator.GetBytes(32));
+            }
+
+            try
+            {
+                File.Move(temp, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                File.Delete(temp);
+            }
         }
 
         SigningKey = new SymmetricSecurityKey(File.ReadAllBytes(path)) { KeyId = "aworld-1" };

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Serialization;
 using AWorld.Console.Accounts;
 using AWorld.Console.Live;
 using AWorld.Core.Estate;
@@ -8,7 +9,10 @@ namespace AWorld.Console.Api;
 
 public sealed record TokenRequest(string? Username, string? Password);
 
-public sealed record TokenResponse(string Access_token, int Expires_in, string Token_type = "Bearer");
+public sealed record TokenResponse(
+    [property: JsonPropertyName("access_token")] string AccessToken,
+    [property: JsonPropertyName("expires_in")] int ExpiresIn,
+    [property: JsonPropertyName("token_type")] string TokenType = "Bearer");
 
 public sealed record ApiError(string Error);
 

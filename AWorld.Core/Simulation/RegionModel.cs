@@ -112,11 +112,16 @@ internal sealed class RegionModel
         var connections = Math.Round(140 + (concurrency * 1.4) + (3 * _random.NextGaussian()));
 
         Record(EstateMetric.ApiRequests, count);
-        Record(EstateMetric.ApiLatencyP50, p50);
-        Record(EstateMetric.ApiLatencyP99, Math.Max(p99, p50));
+        if (count > 0)
+        {
+            // Like CloudWatch, latency has no data point in a second without requests.
+            Record(EstateMetric.ApiLatencyP50, p50);
+            Record(EstateMetric.ApiLatencyP99, Math.Max(p99, p50));
+            Record(EstateMetric.LambdaDuration, durationMs + injected);
+        }
+
         Record(EstateMetric.Api4xx, Math.Round(e4xx));
         Record(EstateMetric.Api5xx, e5xx + Math.Round(lambdaThrottles));
-        Record(EstateMetric.LambdaDuration, durationMs + injected);
         Record(EstateMetric.LambdaErrors, Math.Round(lambdaErrors));
         Record(EstateMetric.LambdaThrottles, Math.Round(lambdaThrottles));
         Record(EstateMetric.LambdaConcurrency, Math.Round(Math.Min(concurrency, limit)));

@@ -101,7 +101,7 @@ public sealed class EstateMonitor
 
     private async Task PollMetricsAsync(QueryGroup group, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var start = group.LastEnd ?? now - _options.HealthWindow;
+        var start = group.LastEnd is { } last ? last - _options.MetricLateness : now - _options.HealthWindow;
         if (now <= start)
         {
             return;

@@ -11,6 +11,14 @@ public sealed class TelemetryOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How late a metric point may arrive after its timestamp. Each poll asks again for this much before the end of
+    /// the previous one, so late points are not skipped (the store ignores the ones it already has). CloudWatch
+    /// publishes a minute or more late; the twin up to a second.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:30:00")]
+    public TimeSpan MetricLateness { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Time between two reads of the per-checker health observations.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan HealthObservationInterval { get; set; } = TimeSpan.FromSeconds(10);

@@ -36,7 +36,7 @@ public class SnapshotWireFormatTests
         Assert.True(central.IsStale);
         Assert.Equal(TimeSpan.FromSeconds(95), central.DataAge);
         Assert.Null(central.OldestUnreplicatedAge);
-        Assert.Equal(["reason one.", "reason two."], central.Reasons);
+        Assert.Equal(["reason one.", "reason two."], central.Reasons.ToArray());
         Assert.Equal(RegionRole.Backup, received.Region("eu-north-1")!.Role);
         Assert.Equal(TimeSpan.FromMinutes(20), Assert.Single(received.Faults).Spec.Duration);
         Assert.Equal(TimeSpan.FromSeconds(5), received.Objectives.Rpo);

@@ -22,6 +22,7 @@ internal static class Snapshots
         [
             new ReplicationPairSnapshot("eu-west-1", "eu-north-1", 640, TimeSpan.FromSeconds(1), false, true, 263.9),
             new ReplicationPairSnapshot("eu-central-1", "eu-west-1", 1_250_000, TimeSpan.FromSeconds(95), true, false, 0),
+            new ReplicationPairSnapshot("eu-north-1", "eu-west-1", null, null, true, false, 0),
         ],
         Pitr: [new PitrWindow("orders", "eu-west-1", At.AddDays(-35), At.AddMinutes(-5), 35, TimeSpan.FromMinutes(3), false, null)],
         Faults: [new ActiveFault("f-1", new FaultSpec(FaultKind.Outage, "eu-central-1", Duration: TimeSpan.FromMinutes(20)), At.AddMinutes(-2), At.AddMinutes(18), "operator")],

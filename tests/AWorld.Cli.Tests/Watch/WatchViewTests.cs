@@ -33,6 +33,7 @@ public class WatchViewTests
         Assert.Contains("Replication (RPO 5 s)", text, StringComparison.Ordinal);
         Assert.Matches(@"eu-west-1 -> eu-north-1\s+lag\s+640 ms\s+within RPO: yes", text);
         Assert.Matches(@"eu-central-1 -> eu-west-1\s+lag\s+20 min 50 s\s+within RPO: no\s+data 95 s old", text);
+        Assert.Matches(@"eu-north-1 -> eu-west-1\s+lag\s+-\s+within RPO: unknown\s+no data yet", text);
         Assert.Contains("Data at risk: ~264 writes, oldest 640 ms", text, StringComparison.Ordinal);
         Assert.Contains("outage eu-central-1 since 06:20:47Z until 06:40:47Z (by operator)", text, StringComparison.Ordinal);
     }

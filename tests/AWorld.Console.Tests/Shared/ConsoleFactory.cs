@@ -1,0 +1,81 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using AWorld.Console.Live;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AWorld.Console.Tests.Shared;
+
+/// <summary>
+/// The whole console through its real HTTP pipeline, on a fake clock: the background driver is off and tests move
+/// the estate with <see cref="AdvanceAsync"/>. Each factory has its own data directory.
+/// </summary>
+public sealed class ConsoleFactory : WebApplicationFactory<Program>
+{
+    public const string Password = "aworld-demo";
+
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "aworld-tests-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>Starts at the real present so that bearer tokens (validated against the wall clock) stay valid.</summary>
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    /// <summary>Advances the fake clock second by second, letting the driver advance the twin and poll each time.</summary>
+    public async Task AdvanceAsync(TimeSpan duration)
+    {
+        var driver = Services.GetRequiredService<EstateDriver>();
+        for (var s = 0; s < duration.TotalSeconds; s++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+            await driver.TickAsync();
+        }
+    }
+
+    public async Task<HttpClient> ClientForAsync(string user)
+    {
+        var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/token", new { username = user, password = Password });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<Dictionary<string, object>>())!["access_token"].ToString();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async Task<string> TokenForAsync(string user)
+    {
+        using var client = await ClientForAsync(user);
+        return client.DefaultRequestHeaders.Authorization!.Parameter!;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Console:DataDirectory", _data);
+        builder.UseSetting("Console:DriverEnabled", "false");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+        });
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may still hold the file for a moment; the temp directory is the OS's to clean.
+        }
+    }
+}
