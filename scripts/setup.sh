@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using AWorld.Bench.Live;
 using AWorld.Core.Estate;
 using AWorld.Core.Simulation;
 using AWorld.Core.Telemetry;
@@ -7,17 +8,22 @@ using AWorld.Core.Telemetry;
 // Benchmarks of the estate twin and the telemetry core. Run in Release, pinned to one core:
 //   taskset -c 0 dotnet run -c Release --project bench/AWorld.Bench -- twin-day
 //   taskset -c 0 dotnet run -c Release --project bench/AWorld.Bench -- store-week
+// The live console in process (Kestrel on loopback), on both cores: a browser per page, SignalR clients on the hub.
+//   dotnet run -c Release --project bench/AWorld.Bench -- live-pages [--pages 50] [--seconds 60] [--warmup 10]
+//   dotnet run -c Release --project bench/AWorld.Bench -- hub-fanout [--connections 2000] [--seconds 60] [--batch 100] [--warmup 5] [--full-payload]
 var mode = args.FirstOrDefault() ?? "twin-day";
 return mode switch
 {
     "twin-day" => TwinDay(),
     "store-week" => await StoreWeek(),
+    "live-pages" => await LivePages.RunAsync(new BenchArgs(args)),
+    "hub-fanout" => await HubFanout.RunAsync(new BenchArgs(args)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: AWorld.Bench twin-day|store-week");
+    Console.Error.WriteLine("usage: AWorld.Bench twin-day|store-week|live-pages [--pages N] [--seconds S]|hub-fanout [--connections N] [--seconds S]");
     return 2;
 }
 
