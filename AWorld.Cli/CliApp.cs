@@ -17,7 +17,7 @@ public static class CliApp
           simulate   run the estate twin headless and print a summary
                      aworld simulate --duration 02:00:00 --seed 42 --fault "outage eu-west-1 at 00:30:00 for 00:20:00" --json
           watch      follow a running console's estate live (Ctrl+C to stop; --once for one snapshot)
-                     aworld watch --url http://localhost:5000 --user noc --password aworld-demo [--once]
+                     aworld watch --url http://localhost:5080 --user noc --password aworld-demo [--once]
 
         Run 'aworld COMMAND --help' for a command's options.
         """;

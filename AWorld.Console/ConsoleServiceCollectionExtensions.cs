@@ -122,7 +122,8 @@ public static class ConsoleServiceCollectionExtensions
         app.UseAntiforgery();
         app.MapStaticAssets().AllowAnonymous();
         app.MapAWorldApi();
-        app.MapHub<EstateHub>(EstateHub.Path);
+        // A connection ends when its token or cookie expires, so a removed or demoted user stops receiving the estate.
+        app.MapHub<EstateHub>(EstateHub.Path, o => o.CloseOnAuthenticationExpiration = true);
         app.MapPost("/account/logout", async (HttpContext http) =>
         {
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

@@ -14,7 +14,7 @@ namespace AWorld.Cli.Watch;
 /// </summary>
 public static class WatchCommand
 {
-    public const string Example = "aworld watch --url http://localhost:5000 --user noc --password aworld-demo";
+    public const string Example = "aworld watch --url http://localhost:5080 --user noc --password aworld-demo";
 
     /// <summary>How long <c>--once</c> waits for the first snapshot before giving up.</summary>
     public static readonly TimeSpan FirstSnapshotTimeout = TimeSpan.FromSeconds(30);
@@ -26,9 +26,9 @@ public static class WatchCommand
     private const string Help = """
         aworld watch — follow a running AWorld Console's estate live in the terminal
 
-          --url URL             the console's address, http:// or https:// (e.g. http://localhost:5000)
+          --url URL             the console's address, http:// or https:// (e.g. http://localhost:5080)
           --user NAME           user name to sign in with (any role may watch)
-          --password PASSWORD   that user's password
+          --password PASSWORD   that user's password (or set AWORLD_PASSWORD, which other users cannot see in ps)
           --once                print the first snapshot and exit (exit 1 if none arrives within 30 s)
 
         Ctrl+C stops watching. On a terminal the view is redrawn in place; redirected, each snapshot is printed as
@@ -262,7 +262,12 @@ public static class WatchCommand
             }
 
             var user = Required(reader, "--user", "a user name");
-            var password = Required(reader, "--password", "a password");
+            // The environment keeps the password out of the process list that other users can read.
+            var password = reader.Single("--password") is { Length: > 0 } given
+                ? given
+                : Environment.GetEnvironmentVariable("AWORLD_PASSWORD") is { Length: > 0 } fromEnvironment
+                    ? fromEnvironment
+                    : throw reader.Problem("--password is missing; give a password, or set AWORLD_PASSWORD");
 
             // A trailing slash makes relative paths land under a console hosted below the site root.
             var display = parsed.GetLeftPart(UriPartial.Path).TrimEnd('/');

@@ -69,6 +69,19 @@ internal static class Machine
         }
     }
 
+    /// <summary>The 1-minute load average, to tell a busy machine from a slow bench.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
     public static int OpenFileCount()
     {
         try
@@ -94,9 +107,12 @@ internal static class Machine
     {
         var seconds = (to.At - from.At).TotalSeconds;
         var total = to.Total - from.Total;
-        var busy = total == 0 ? 0 : 100.0 * (total - (to.Idle - from.Idle)) / total;
+        var busy = total == 0 ? 0 : (double)(total - (to.Idle - from.Idle)) / total;
+        var self = (to.SelfSeconds - from.SelfSeconds) / seconds;
+        var children = Math.Max(0, to.ChildSeconds - from.ChildSeconds) / seconds;
+        var others = Math.Max(0, (busy * Environment.ProcessorCount) - self - children);
         return string.Create(CultureInfo.InvariantCulture,
-            $"machine CPU busy {busy:0}% of {Environment.ProcessorCount} cores; this process {(to.SelfSeconds - from.SelfSeconds) / seconds:0.00} cores; child processes {Math.Max(0, to.ChildSeconds - from.ChildSeconds) / seconds:0.00} cores");
+            $"machine CPU busy {100 * busy:0}% of {Environment.ProcessorCount} cores: this process {self:0.00} cores, its child processes {children:0.00}, other processes {others:0.00}");
     }
 
     /// <summary>Proportional set size (shared pages split between sharers) of every descendant process, in MB.</summary>

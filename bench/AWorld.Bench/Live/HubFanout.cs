@@ -41,7 +41,7 @@ internal static class HubFanout
         }
 
         var total = Stopwatch.StartNew();
-        Console.WriteLine($"hub-fanout: {count} connections in batches of {batch}, settle {settle} s, measure {seconds} s, {(full ? "full EstateSnapshot" : "sequence-only")} deserialisation; open-file limit {Machine.OpenFileLimit()?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}; GC server={System.Runtime.GCSettings.IsServerGC}");
+        Console.WriteLine($"hub-fanout: {count} connections in batches of {batch}, settle {settle} s, measure {seconds} s, {(full ? "full EstateSnapshot" : "sequence-only")} deserialisation; open-file limit {Machine.OpenFileLimit()?.ToString(CultureInfo.InvariantCulture) ?? "unlimited"}; GC server={System.Runtime.GCSettings.IsServerGC}; load average {Machine.LoadAverage()}");
         using var console = await BenchConsole.StartAsync();
         var hubInterval = console.HubInterval;
         Console.WriteLine($"console at {console.BaseAddress}, hub interval {hubInterval.TotalMilliseconds} ms");

@@ -54,7 +54,7 @@ internal static partial class LivePages
         }
 
         var total = Stopwatch.StartNew();
-        Console.WriteLine($"live-pages: {pages} pages, warm-up {warmup} s, measure {seconds} s; GC server={System.Runtime.GCSettings.IsServerGC} latency={System.Runtime.GCSettings.LatencyMode}");
+        Console.WriteLine($"live-pages: {pages} pages, warm-up {warmup} s, measure {seconds} s; GC server={System.Runtime.GCSettings.IsServerGC} latency={System.Runtime.GCSettings.LatencyMode}; load average {Machine.LoadAverage()}");
         using var console = await BenchConsole.StartAsync();
         Console.WriteLine($"console at {console.BaseAddress}");
 
