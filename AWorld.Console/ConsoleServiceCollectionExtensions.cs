@@ -6,6 +6,7 @@ using AWorld.Console.Live;
 using AWorld.Console.Storage;
 using AWorld.Core;
 using AWorld.Core.Estate;
+using AWorld.Core.Evidence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -38,7 +39,8 @@ public static class ConsoleServiceCollectionExtensions
         services.AddOptions<KeyManagementOptions>().Configure<DataDirectory, ILoggerFactory>((o, data, logs) =>
             o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.KeysPath), logs));
 
-        services.TryAddSingleton<ActivityLog>();
+        services.TryAddSingleton<IAuditStore, EfAuditStore>();
+        services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<SignInThrottle>();
         services.TryAddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.TryAddSingleton<SignInService>();
@@ -93,7 +95,8 @@ public static class ConsoleServiceCollectionExtensions
             });
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Roles.SimulationControlPolicy, p => p.RequireRole(Roles.SimulationControllers));
+            .AddPolicy(Roles.SimulationControlPolicy, p => p.RequireRole(Roles.SimulationControllers))
+            .AddPolicy(Roles.AuditPolicy, p => p.RequireRole(Roles.Auditor, Roles.Admin));
         services.AddCascadingAuthenticationState();
 
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

@@ -66,6 +66,7 @@ public static class CoreServiceCollectionExtensions
             services.TryAddSingleton<ITrafficRouter>(sp => sp.GetRequiredService<EstateTwin>());
             services.TryAddSingleton<IGlobalTableAdmin>(sp => sp.GetRequiredService<EstateTwin>());
             services.TryAddSingleton<IFaultInjector>(sp => sp.GetRequiredService<EstateTwin>());
+            services.TryAddSingleton<ITrafficObserver>(sp => sp.GetRequiredService<EstateTwin>());
         }
 
         return services;

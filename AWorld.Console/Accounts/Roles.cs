@@ -15,6 +15,9 @@ public static class Roles
     public const string SimulationControlPolicy = "SimulationControl";
 
     public static readonly string[] SimulationControllers = [Operator, Admin];
+
+    /// <summary>Who may verify the audit chain: Auditors and Admins.</summary>
+    public const string AuditPolicy = "Audit";
 }
 
 /// <summary>A local account; the password is stored only as an ASP.NET Core Identity hash (PBKDF2).</summary>

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AWorld.Console.Storage;
+using AWorld.Core.Evidence;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,14 +31,14 @@ public sealed class SignInService(
     IDbContextFactory<ConsoleDbContext> contexts,
     IPasswordHasher<UserAccount> hasher,
     SignInThrottle throttle,
-    ActivityLog activity)
+    AuditLog audit)
 {
     public async Task<SignInResult> CheckAsync(string userName, string password, string? address, CancellationToken cancellationToken = default)
     {
         userName = userName.Trim();
         if (throttle.RetryAfter(userName, address) is { } wait)
         {
-            await activity.RecordAsync(userName, "", "sign-in", "console", "throttled", address, cancellationToken);
+            await audit.AppendAsync(userName, "", "sign-in", "console", "throttled", address, cancellationToken);
             return new SignInResult(SignInOutcome.Throttled, null, wait);
         }
 
@@ -47,12 +48,12 @@ public sealed class SignInService(
         if (!verified)
         {
             throttle.Failed(userName, address);
-            await activity.RecordAsync(userName, user?.Role ?? "", "sign-in", "console", "failed", address, cancellationToken);
+            await audit.AppendAsync(userName, user?.Role ?? "", "sign-in", "console", "failed", address, cancellationToken);
             return new SignInResult(SignInOutcome.WrongCredentials, null, null);
         }
 
         throttle.Succeeded(userName);
-        await activity.RecordAsync(user!.UserName, user.Role, "sign-in", "console", "succeeded", address, cancellationToken);
+        await audit.AppendAsync(user!.UserName, user.Role, "sign-in", "console", "succeeded", address, cancellationToken);
         return new SignInResult(SignInOutcome.Succeeded, user, null);
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using AWorld.Console.Accounts;
 using AWorld.Console.Live;
 using AWorld.Core.Estate;
+using AWorld.Core.Evidence;
 using AWorld.Core.Telemetry;
 
 namespace AWorld.Console.Api;
@@ -52,6 +53,9 @@ public static class ApiEndpoints
             body is null
                 ? BadRequest("The body must be JSON like {\"speed\":20}.")
                 : ToResult(await control.SetSpeedAsync(user, body.Speed, ct), speed => Results.Ok(new ClockResponse(speed))));
+        // 200 whether or not the chain verifies: the body says which entry fails first.
+        api.MapGet("/audit/verify", async (AuditLog audit, CancellationToken ct) => Results.Ok(await audit.VerifyAsync(ct)))
+            .RequireAuthorization(Roles.AuditPolicy);
         return app;
     }
 

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using AWorld.Console.Accounts;
-using AWorld.Console.Storage;
 using AWorld.Core.Estate;
+using AWorld.Core.Evidence;
 using AWorld.Core.Simulation;
 
 namespace AWorld.Console.Live;
@@ -26,7 +26,7 @@ public sealed record ControlResult<T>(T? Value, string? Error, bool Forbidden = 
 /// role and the estate provider on the server, validates the request into a message a person can act on, acts,
 /// and records who did it.
 /// </summary>
-public sealed class SimulationControl(IServiceProvider services, EstateTopology estate, ActivityLog activity)
+public sealed class SimulationControl(IServiceProvider services, EstateTopology estate, AuditLog audit)
 {
     private readonly IFaultInjector? _injector = estate.Provider == EstateProvider.Simulation ? services.GetService<IFaultInjector>() : null;
     private readonly VirtualClock? _clock = estate.Provider == EstateProvider.Simulation ? services.GetService<VirtualClock>() : null;
@@ -62,7 +62,7 @@ public sealed class SimulationControl(IServiceProvider services, EstateTopology 
         }
 
         var fault = await _injector!.InjectAsync(spec, user.Identity!.Name, cancellationToken);
-        await activity.RecordAsync(user.Identity!.Name!, RoleOf(user), "fault.inject", Describe(spec), "succeeded", fault.Id, cancellationToken);
+        await audit.AppendAsync(user.Identity!.Name!, RoleOf(user), "fault.inject", Describe(spec), "succeeded", fault.Id, cancellationToken);
         return ControlResult<ActiveFault>.Ok(fault);
     }
 
@@ -74,7 +74,7 @@ public sealed class SimulationControl(IServiceProvider services, EstateTopology 
         }
 
         var cleared = await _injector!.ClearAsync(faultId, cancellationToken);
-        await activity.RecordAsync(user.Identity!.Name!, RoleOf(user), "fault.clear", faultId, cleared ? "succeeded" : "not found", null, cancellationToken);
+        await audit.AppendAsync(user.Identity!.Name!, RoleOf(user), "fault.clear", faultId, cleared ? "succeeded" : "not found", null, cancellationToken);
         return cleared ? ControlResult<bool>.Ok(true) : ControlResult<bool>.Fail($"No active fault has id '{faultId}'.");
     }
 
@@ -91,7 +91,7 @@ public sealed class SimulationControl(IServiceProvider services, EstateTopology 
         }
 
         _clock!.Speed = value;
-        await activity.RecordAsync(user.Identity!.Name!, RoleOf(user), "clock.speed", "simulation", "succeeded", value.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+        await audit.AppendAsync(user.Identity!.Name!, RoleOf(user), "clock.speed", "simulation", "succeeded", value.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
         return ControlResult<double>.Ok(value);
     }
 

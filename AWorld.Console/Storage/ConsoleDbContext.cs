@@ -3,12 +3,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AWorld.Console.Storage;
 
-/// <summary>The console's own store: accounts and the record of who did what.</summary>
+/// <summary>The console's own store: accounts and the audit chain of who did what.</summary>
 public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : DbContext(options)
 {
     public DbSet<UserAccount> Users => Set<UserAccount>();
 
-    public DbSet<ActivityRecord> Activities => Set<ActivityRecord>();
+    public DbSet<AuditRow> AuditEntries => Set<AuditRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -19,19 +19,22 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             user.Property(u => u.UserName).HasMaxLength(64);
             user.Property(u => u.Role).HasMaxLength(16);
         });
-        modelBuilder.Entity<ActivityRecord>(activity =>
+        modelBuilder.Entity<AuditRow>(audit =>
         {
-            activity.HasKey(a => a.Id);
-            activity.HasIndex(a => a.At);
-            activity.Property(a => a.At).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+            audit.HasKey(a => a.Sequence);
+            // The sequence is the chain position chosen by AuditLog, never one SQLite makes up.
+            audit.Property(a => a.Sequence).ValueGeneratedNever();
+            audit.Property(a => a.At).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+            audit.Property(a => a.PreviousHash).HasMaxLength(64);
+            audit.Property(a => a.Hash).HasMaxLength(64);
         });
     }
 }
 
-/// <summary>One thing a person (or the console on their behalf) did: sign-in, fault injection, clock change.</summary>
-public sealed class ActivityRecord
+/// <summary>One stored link of the audit chain (<see cref="AWorld.Core.Evidence.AuditEntry"/>); rows are only ever inserted.</summary>
+public sealed class AuditRow
 {
-    public long Id { get; set; }
+    public long Sequence { get; set; }
 
     public DateTimeOffset At { get; set; }
 
@@ -46,4 +49,8 @@ public sealed class ActivityRecord
     public required string Outcome { get; set; }
 
     public string? Reason { get; set; }
+
+    public required string PreviousHash { get; set; }
+
+    public required string Hash { get; set; }
 }

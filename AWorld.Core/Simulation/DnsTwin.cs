@@ -19,6 +19,7 @@ internal sealed class DnsTwin
     private readonly double[] _share;
     private readonly int[] _clientsIn;
     private readonly int[] _weights;
+    private readonly int[] _served;
     private readonly FailoverRole?[] _failoverRole;
     private readonly bool[] _hasRecord;
     private readonly List<PendingChange> _changes = [];
@@ -30,12 +31,14 @@ internal sealed class DnsTwin
         _random = random;
         var regions = estate.Regions.Length;
         _weights = new int[regions];
+        _served = new int[regions];
         _failoverRole = new FailoverRole?[regions];
         _hasRecord = new bool[regions];
         foreach (var record in estate.Dns.Records)
         {
             var r = estate.Region(record.Region).Index;
             _weights[r] = record.Weight;
+            _served[r] = record.Weight;
             _failoverRole[r] = record.FailoverRole;
             _hasRecord[r] = true;
         }
@@ -77,6 +80,7 @@ internal sealed class DnsTwin
     /// <summary>Share of all client traffic whose cached answer points at each region (sums to 1).</summary>
     public ReadOnlySpan<double> Share => _share;
 
+    /// <summary>The record's weight in the hosted zone (name servers may still answer with the previous one).</summary>
     public int Weight(int region) => _weights[region];
 
     public IReadOnlyList<TrafficRecord> Records() =>
@@ -102,6 +106,13 @@ internal sealed class DnsTwin
             weights.Add((region.Index, change.Weight));
         }
 
+        // Like Route 53: the hosted zone (what ListResourceRecordSets returns) has the change at once; the name
+        // servers answer with it once the change is INSYNC.
+        foreach (var (region, weight) in weights)
+        {
+            _weights[region] = weight;
+        }
+
         var info = new ChangeInfo($"C{_nextChangeId++:D6}", ChangeStatus.Pending, now, comment);
         _changes.Add(new PendingChange(info, weights, now + propagation));
         return info;
@@ -124,7 +135,7 @@ internal sealed class DnsTwin
             {
                 foreach (var (region, weight) in change.Weights)
                 {
-                    _weights[region] = weight;
+                    _served[region] = weight;
                 }
 
                 _changes[i] = change with { Info = change.Info with { Status = ChangeStatus.InSync } };
@@ -163,7 +174,7 @@ internal sealed class DnsTwin
         if (_estate.Dns.RoutingPolicy == DnsRoutingPolicy.Failover)
         {
             int primary = -1, secondary = -1;
-            for (var r = 0; r < _weights.Length; r++)
+            for (var r = 0; r < _served.Length; r++)
             {
                 if (_failoverRole[r] == FailoverRole.Primary)
                 {
@@ -198,11 +209,11 @@ internal sealed class DnsTwin
     private int Pick(bool[] healthy, bool requireHealthy, bool zeroWeight)
     {
         var total = 0.0;
-        for (var r = 0; r < _weights.Length; r++)
+        for (var r = 0; r < _served.Length; r++)
         {
             if (Eligible(r))
             {
-                total += zeroWeight ? 1 : _weights[r];
+                total += zeroWeight ? 1 : _served[r];
             }
         }
 
@@ -213,7 +224,7 @@ internal sealed class DnsTwin
 
         var x = _random.NextDouble() * total;
         var last = -1;
-        for (var r = 0; r < _weights.Length; r++)
+        for (var r = 0; r < _served.Length; r++)
         {
             if (!Eligible(r))
             {
@@ -221,7 +232,7 @@ internal sealed class DnsTwin
             }
 
             last = r;
-            x -= zeroWeight ? 1 : _weights[r];
+            x -= zeroWeight ? 1 : _served[r];
             if (x < 0)
             {
                 return r;
@@ -231,7 +242,7 @@ internal sealed class DnsTwin
         return last;
 
         bool Eligible(int r) =>
-            _hasRecord[r] && (!requireHealthy || healthy[r]) && (zeroWeight ? _weights[r] == 0 : _weights[r] > 0);
+            _hasRecord[r] && (!requireHealthy || healthy[r]) && (zeroWeight ? _served[r] == 0 : _served[r] > 0);
     }
 
     private sealed record PendingChange(ChangeInfo Info, List<(int Region, int Weight)> Weights, DateTimeOffset InSyncAt);

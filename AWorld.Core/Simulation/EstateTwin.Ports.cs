@@ -74,6 +74,14 @@ public sealed partial class EstateTwin
         }
     }
 
+    Task<double> ITrafficObserver.SentShareAsync(string region, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_dns.Share[Estate.Region(region).Index]);
+        }
+    }
+
     Task<ActiveFault> IFaultInjector.InjectAsync(FaultSpec spec, string? injectedBy, CancellationToken cancellationToken) =>
         Task.FromResult(Inject(spec, injectedBy));
 

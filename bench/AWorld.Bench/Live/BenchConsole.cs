@@ -98,7 +98,9 @@ internal sealed class PublicationLog : IHostedService
     private readonly Lock _gate = new();
     private readonly Dictionary<long, Publication> _bySequence = [];
     private EstateStateStream? _stream;
+    private readonly Dictionary<long, long> _lastSeen = [];
     private IDisposable? _subscription;
+    private IDisposable? _tail;
 
     public void Attach(EstateStateStream stream) => _stream = stream;
 
@@ -121,7 +123,39 @@ internal sealed class PublicationLog : IHostedService
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _subscription?.Dispose();
+        _tail?.Dispose();
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// (Re)subscribes last in the stream's list. The stream signals subscribers one after another on the publishing
+    /// thread, so the gap between the first and the last subscriber's timestamps is how long the subscribers in
+    /// between (hub broadcast, page renders) held up <see cref="EstateStateStream.Publish"/>.
+    /// </summary>
+    public void SubscribeLast()
+    {
+        _tail?.Dispose();
+        _tail = _stream?.Subscribe(snapshot =>
+        {
+            var now = Stopwatch.GetTimestamp();
+            lock (_gate)
+            {
+                _lastSeen.TryAdd(snapshot.Sequence, now);
+            }
+
+            return Task.CompletedTask;
+        }, TimeSpan.FromMilliseconds(1));
+    }
+
+    /// <summary>For each publication in [fromMs, toMs] also seen by the last subscriber: milliseconds from first to last.</summary>
+    public IReadOnlyList<double> PublishSpans(double fromMs, double toMs)
+    {
+        lock (_gate)
+        {
+            return [.. _bySequence.Values
+                .Where(p => p.WallMs >= fromMs && p.WallMs <= toMs && _lastSeen.ContainsKey(p.Sequence))
+                .Select(p => Stopwatch.GetElapsedTime(p.Timestamp, _lastSeen[p.Sequence]).TotalMilliseconds)];
+        }
     }
 
     /// <summary>Publications whose wall-clock time lies in [fromMs, toMs], by sequence.</summary>

@@ -1,0 +1,127 @@
+using System.Collections.Immutable;
+
+namespace AWorld.Core.Operations;
+
+public enum OperationKind
+{
+    /// <summary>Move traffic away from <see cref="OperationRequest.From"/>.</summary>
+    Failover,
+
+    /// <summary>Return traffic to <see cref="OperationRequest.From"/> (its configured weight).</summary>
+    Failback,
+
+    /// <summary>Restore a table replica in <see cref="OperationRequest.From"/> to a point in time, into a new table.</summary>
+    Restore,
+}
+
+public enum OperationState
+{
+    /// <summary>Proposed by the countermeasure ladder; a person must request it to go on.</summary>
+    Proposed,
+    PendingApproval,
+    Approved,
+    Executing,
+    Completed,
+    RolledBack,
+    Failed,
+    Rejected,
+    Expired,
+}
+
+/// <summary>What someone asks for. <see cref="From"/> is the region the operation is about.</summary>
+public sealed record OperationRequest(OperationKind Kind, string From, string Reason, string? To = null, string? Table = null, DateTimeOffset? PointInTime = null);
+
+public enum StepAction
+{
+    /// <summary>Route 53 ChangeResourceRecordSets with new weights.</summary>
+    ChangeWeights,
+
+    /// <summary>Route 53 GetChange until INSYNC.</summary>
+    AwaitDnsInSync,
+
+    /// <summary>Observed traffic (CloudWatch request counts) until the source serves nothing.</summary>
+    VerifyTrafficMoved,
+
+    /// <summary>DynamoDB RestoreTableToPointInTime into a new table.</summary>
+    StartRestore,
+
+    /// <summary>DynamoDB DescribeTable until the restored table is ACTIVE with the asked point in time.</summary>
+    VerifyRestore,
+}
+
+/// <summary>One step of a plan and the exact call it makes.</summary>
+public sealed record PlanStep(int Index, StepAction Action, string Title, string Call);
+
+/// <summary>Where the predicted RTO comes from, for the current configuration.</summary>
+public sealed record RtoPrediction(TimeSpan Detection, TimeSpan DnsPropagation, TimeSpan Ttl, TimeSpan ResolverLag)
+{
+    public TimeSpan Total => Detection + DnsPropagation + Ttl + ResolverLag;
+}
+
+/// <summary>
+/// The dry run shown before anything happens. <see cref="Hash"/> covers what an approver approves — the kind,
+/// the regions, the target weights and every step's call — and not the live numbers that change each second.
+/// </summary>
+public sealed record OperationPlan(
+    OperationKind Kind,
+    string From,
+    string? To,
+    ImmutableArray<PlanStep> Steps,
+    ImmutableDictionary<string, int> TargetWeights,
+    ImmutableDictionary<string, int> PreviousWeights,
+    RtoPrediction Rto,
+    double DataAtRiskWrites,
+    TimeSpan DataAtRiskAge,
+    string? RestoreTable,
+    string? RestoreTarget,
+    DateTimeOffset? PointInTime,
+    string Hash);
+
+/// <summary>The verdict of one safety rule: a name, and a plain-language reason when it blocks.</summary>
+public sealed record RuleResult(string Rule, bool Passed, string Reason, bool Overridden = false, bool NeedsAcceptance = false);
+
+/// <summary>An Admin's break-glass override of a named rule, with the written reason. Flagged everywhere.</summary>
+public sealed record RuleOverride(string Rule, string By, string Reason, DateTimeOffset At);
+
+public enum StepStatus
+{
+    Started,
+    Waiting,
+    Succeeded,
+    Failed,
+    Compensated,
+}
+
+/// <summary>A journal line: each step's intent is written before acting and its outcome after.</summary>
+public sealed record StepRecord(int Index, StepStatus Status, DateTimeOffset At, string Detail, long FencingToken);
+
+/// <summary>
+/// An operation and its whole history; the unit the store saves. <see cref="Version"/> guards every write, so
+/// two writers (two approvers, two executors) cannot both move it on.
+/// </summary>
+public sealed record Operation(
+    string Id,
+    OperationRequest Request,
+    string RequestedBy,
+    string RequestedRole,
+    DateTimeOffset RequestedAt,
+    OperationState State,
+    OperationPlan Plan,
+    ImmutableArray<RuleResult> Checks,
+    ImmutableArray<RuleOverride> Overrides,
+    ImmutableArray<StepRecord> Journal,
+    string? ApprovedBy = null,
+    DateTimeOffset? ApprovedAt = null,
+    bool DataAtRiskAccepted = false,
+    string? DecidedReason = null,
+    DateTimeOffset? FinishedAt = null,
+    string? Outcome = null,
+    long Version = 0)
+{
+    public bool IsOpen => State is OperationState.Proposed or OperationState.PendingApproval or OperationState.Approved or OperationState.Executing;
+
+    public bool MovesTraffic => Request.Kind is OperationKind.Failover or OperationKind.Failback;
+
+    /// <summary>The step to run next: the first without a succeeded outcome.</summary>
+    public int NextStep => Plan.Steps.FirstOrDefault(s => !Journal.Any(j => j.Index == s.Index && j.Status == StepStatus.Succeeded))?.Index ?? Plan.Steps.Length;
+}

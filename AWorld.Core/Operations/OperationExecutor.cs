@@ -1,0 +1,285 @@
+using System.Globalization;
+using AWorld.Core.Estate;
+
+namespace AWorld.Core.Operations;
+
+/// <summary>
+/// Runs approved operations step by step. Each step's intent is journaled before acting and its outcome after, so a
+/// restart resumes from the journal: a step with an outcome is never repeated, and a step with only an intent is
+/// re-checked before acting again (every action checks whether its effect is already in place). When a step fails
+/// or its effect cannot be verified in time, what can be undone is undone. One operation runs at a time, under a
+/// lease whose fencing token is written with every journal line.
+/// </summary>
+/// <remarks>Call <see cref="TickAsync"/> periodically (the console's driver does); it never blocks on a wait.</remarks>
+public sealed class OperationExecutor(
+    OperationService service,
+    IOperationStore store,
+    ITrafficRouter router,
+    IGlobalTableAdmin tables,
+    ITrafficObserver traffic,
+    TimeProvider time)
+{
+    private static readonly TimeSpan LeaseTtl = TimeSpan.FromMinutes(2);
+
+    /// <summary>Tests inject crashes here: called with the step index and "after-act" or "after-outcome".</summary>
+    public Func<int, string, Task>? FaultHook { get; set; }
+
+    private OperationsOptions Options => service.Options;
+
+    public async Task TickAsync(CancellationToken cancellationToken = default)
+    {
+        var open = await store.OpenAsync(cancellationToken);
+        foreach (var op in open.Where(o => o.State is OperationState.Approved or OperationState.Executing).OrderBy(o => o.RequestedAt))
+        {
+            await AdvanceAsync(op, cancellationToken);
+        }
+    }
+
+    private async Task AdvanceAsync(Operation op, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        try
+        {
+            if (op.State == OperationState.Approved)
+            {
+                var started = await StartAsync(op, now, cancellationToken);
+                if (started is null)
+                {
+                    return;
+                }
+
+                op = started;
+            }
+
+            var token = await store.AcquireLeaseAsync(op.Id, now, LeaseTtl, cancellationToken);
+            if (token is null)
+            {
+                return;
+            }
+
+            // Bounded: at most one pass over the plan per tick.
+            for (var pass = 0; pass <= op.Plan.Steps.Length; pass++)
+            {
+                var index = op.NextStep;
+                if (index >= op.Plan.Steps.Length)
+                {
+                    await FinishAsync(op, OperationState.Completed, "Completed and verified.", cancellationToken);
+                    return;
+                }
+
+                var step = op.Plan.Steps[index];
+                // The rules hold before each step and for as long as a step waits for its effect.
+                var checks = await service.CheckAsync(op, cancellationToken);
+                if (!SafetyRules.AllPass(checks))
+                {
+                    await FailAsync(op with { Checks = checks }, index, "A safety rule no longer holds: " + SafetyRules.Blocking(checks), token.Value, cancellationToken);
+                    return;
+                }
+
+                var intent = op.Journal.LastOrDefault(j => j.Index == index && j.Status == StepStatus.Started);
+                if (intent is null)
+                {
+                    intent = new StepRecord(index, StepStatus.Started, now, $"intent: {step.Call}", token.Value);
+                    op = await service.SaveAsync(op with { Checks = checks, Journal = op.Journal.Add(intent) }, cancellationToken);
+                }
+
+                var (status, detail) = await ActAsync(op, step, cancellationToken);
+                if (FaultHook is not null)
+                {
+                    await FaultHook(index, "after-act");
+                }
+
+                switch (status)
+                {
+                    case StepStatus.Succeeded:
+                        op = await service.SaveAsync(op with { Journal = op.Journal.Add(new StepRecord(index, StepStatus.Succeeded, time.GetUtcNow(), detail, token.Value)) }, cancellationToken);
+                        await service.AuditAsync(Actor.System, "operation.step", op, $"step {index + 1} succeeded", $"{step.Title}: {detail}", cancellationToken);
+                        if (FaultHook is not null)
+                        {
+                            await FaultHook(index, "after-outcome");
+                        }
+
+                        continue;
+                    case StepStatus.Waiting when time.GetUtcNow() - intent.At > Options.StepTimeout:
+                        await FailAsync(op, index, $"Not verified within {Options.StepTimeout}: {detail}", token.Value, cancellationToken);
+                        return;
+                    case StepStatus.Waiting:
+                        return;
+                    default:
+                        await FailAsync(op, index, detail, token.Value, cancellationToken);
+                        return;
+                }
+            }
+        }
+        catch (OperationConflictException)
+        {
+            // Another executor or an approver moved it on; the next tick reads the new state.
+        }
+    }
+
+    /// <summary>Approved → Executing, after the approval's expiry, the plan's hash and every rule are checked once more.</summary>
+    private async Task<Operation?> StartAsync(Operation op, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (op.ApprovedAt is { } approvedAt && now > approvedAt + Options.ApprovalTimeout)
+        {
+            await FinishAsync(op, OperationState.Expired, $"The approval lapsed: not started within {Options.ApprovalTimeout}.", cancellationToken);
+            return null;
+        }
+
+        var replanned = await service.ReplanAsync(op, cancellationToken);
+        if (replanned.Plan is null || replanned.Plan.Hash != op.Plan.Hash)
+        {
+            var changed = await service.SaveAsync(op with { State = OperationState.PendingApproval, ApprovedBy = null, ApprovedAt = null, DataAtRiskAccepted = false, Plan = replanned.Plan ?? op.Plan }, cancellationToken);
+            await service.AuditAsync(Actor.System, "operation.execute", changed, "approval void", replanned.Error ?? "the plan changed materially after approval; it must be approved again", cancellationToken);
+            return null;
+        }
+
+        var checks = await service.CheckAsync(op, cancellationToken);
+        if (!SafetyRules.AllPass(checks))
+        {
+            await FinishAsync(op with { Checks = checks }, OperationState.Failed, "Blocked before the first step: " + SafetyRules.Blocking(checks), cancellationToken);
+            return null;
+        }
+
+        if (await store.AcquireLeaseAsync(op.Id, now, LeaseTtl, cancellationToken) is null)
+        {
+            return null;
+        }
+
+        var executing = await service.SaveAsync(op with { State = OperationState.Executing, Checks = checks, Plan = replanned.Plan }, cancellationToken);
+        await service.AuditAsync(Actor.System, "operation.execute", executing, "started", $"approved by {op.ApprovedBy}", cancellationToken);
+        return executing;
+    }
+
+    private async Task<(StepStatus Status, string Detail)> ActAsync(Operation op, PlanStep step, CancellationToken cancellationToken)
+    {
+        var plan = op.Plan;
+        try
+        {
+            switch (step.Action)
+            {
+                case StepAction.ChangeWeights:
+                {
+                    var records = await router.ListRecordsAsync(cancellationToken);
+                    var changes = plan.TargetWeights.Where(kv => records.FirstOrDefault(r => r.Region == kv.Key)?.Weight != kv.Value)
+                        .Select(kv => new WeightChange(kv.Key, kv.Value)).ToList();
+                    if (changes.Count == 0)
+                    {
+                        return (StepStatus.Succeeded, "weights already in place");
+                    }
+
+                    var change = await router.ChangeWeightsAsync(changes, $"{op.Id}: {op.Request.Reason}", cancellationToken);
+                    return (StepStatus.Succeeded, $"change {change.Id}");
+                }
+
+                case StepAction.AwaitDnsInSync:
+                {
+                    var changeId = ChangeIdOf(op);
+                    if (changeId is null)
+                    {
+                        return (StepStatus.Succeeded, "no change was needed");
+                    }
+
+                    var info = await router.GetChangeAsync(changeId, cancellationToken);
+                    return info.Status == ChangeStatus.InSync ? (StepStatus.Succeeded, $"change {changeId} INSYNC") : (StepStatus.Waiting, $"change {changeId} still PENDING");
+                }
+
+                case StepAction.VerifyTrafficMoved:
+                {
+                    var share = await traffic.SentShareAsync(plan.From, cancellationToken);
+                    var text = string.Create(CultureInfo.InvariantCulture, $"{plan.From} receives {share:P1} of client traffic");
+                    var done = op.Request.Kind == OperationKind.Failover ? share <= Options.DrainedShare : share > Options.DrainedShare;
+                    return (done ? StepStatus.Succeeded : StepStatus.Waiting, text);
+                }
+
+                case StepAction.StartRestore:
+                {
+                    if (await TableExistsAsync(plan.RestoreTarget!, plan.From, cancellationToken))
+                    {
+                        return (StepStatus.Succeeded, $"{plan.RestoreTarget} already exists: the restore was started before");
+                    }
+
+                    var table = await tables.RestoreTableToPointInTimeAsync(
+                        new RestoreTableToPointInTimeRequest(plan.RestoreTable!, plan.RestoreTarget!, plan.From, plan.PointInTime, false), cancellationToken);
+                    return (StepStatus.Succeeded, $"restore of {table.TableName} started");
+                }
+
+                case StepAction.VerifyRestore:
+                {
+                    var table = await tables.DescribeTableAsync(plan.RestoreTarget!, plan.From, cancellationToken);
+                    if (table.Status == TableStatus.Creating)
+                    {
+                        return (StepStatus.Waiting, $"{table.TableName} is still CREATING");
+                    }
+
+                    return table.Status == TableStatus.Active && table.RestoreSummary?.RestoreDateTime == plan.PointInTime
+                        ? (StepStatus.Succeeded, $"{table.TableName} ACTIVE, restored to {plan.PointInTime:O}")
+                        : (StepStatus.Failed, $"{table.TableName} is {table.Status} restored to {table.RestoreSummary?.RestoreDateTime:O}, not {plan.PointInTime:O}");
+                }
+
+                default:
+                    return (StepStatus.Failed, $"unknown step {step.Action}");
+            }
+        }
+        catch (EstateServiceException ex)
+        {
+            return (StepStatus.Failed, ex.Message);
+        }
+    }
+
+    private async Task FailAsync(Operation op, int index, string detail, long token, CancellationToken cancellationToken)
+    {
+        op = await service.SaveAsync(op with { Journal = op.Journal.Add(new StepRecord(index, StepStatus.Failed, time.GetUtcNow(), detail, token)) }, cancellationToken);
+        await service.AuditAsync(Actor.System, "operation.step", op, $"step {index + 1} failed", detail, cancellationToken);
+
+        // Undo what can be undone: a weight change is reverted to the weights before the operation.
+        var changed = op.Journal.Any(j => j.Status == StepStatus.Succeeded && op.Plan.Steps[j.Index].Action == StepAction.ChangeWeights);
+        if (changed)
+        {
+            var records = await router.ListRecordsAsync(cancellationToken);
+            var revert = op.Plan.PreviousWeights.Where(kv => records.FirstOrDefault(r => r.Region == kv.Key)?.Weight != kv.Value)
+                .Select(kv => new WeightChange(kv.Key, kv.Value)).ToList();
+            var what = "weights already as before";
+            if (revert.Count > 0)
+            {
+                var change = await router.ChangeWeightsAsync(revert, $"{op.Id}: roll back", cancellationToken);
+                what = $"weights restored by change {change.Id}";
+            }
+
+            op = await service.SaveAsync(op with { Journal = op.Journal.Add(new StepRecord(0, StepStatus.Compensated, time.GetUtcNow(), what, token)) }, cancellationToken);
+            await FinishAsync(op, OperationState.RolledBack, $"Step {index + 1} failed ({detail}); rolled back: {what}.", cancellationToken);
+            return;
+        }
+
+        var note = op.Request.Kind == OperationKind.Restore && op.Journal.Any(j => j.Status == StepStatus.Succeeded)
+            ? $" The table {op.Plan.RestoreTarget} may exist and is left for inspection."
+            : "";
+        await FinishAsync(op, OperationState.Failed, $"Step {index + 1} failed: {detail}.{note}", cancellationToken);
+    }
+
+    private async Task FinishAsync(Operation op, OperationState state, string outcome, CancellationToken cancellationToken)
+    {
+        var finished = await service.SaveAsync(op with { State = state, Outcome = outcome, FinishedAt = time.GetUtcNow() }, cancellationToken);
+        await store.ReleaseLeaseAsync(op.Id, cancellationToken);
+        await service.AuditAsync(Actor.System, "operation.finish", finished, state.ToString().ToLowerInvariant(), outcome, cancellationToken);
+    }
+
+    private async Task<bool> TableExistsAsync(string table, string region, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await tables.DescribeTableAsync(table, region, cancellationToken);
+            return true;
+        }
+        catch (EstateServiceException ex) when (ex.ErrorCode == "ResourceNotFoundException")
+        {
+            return false;
+        }
+    }
+
+    private static string? ChangeIdOf(Operation op)
+    {
+        var record = op.Journal.LastOrDefault(j => j.Status == StepStatus.Succeeded && op.Plan.Steps[j.Index].Action == StepAction.ChangeWeights);
+        return record?.Detail.StartsWith("change ", StringComparison.Ordinal) == true ? record.Detail["change ".Length..] : null;
+    }
+}

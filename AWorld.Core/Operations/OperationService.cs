@@ -1,0 +1,336 @@
+using System.Collections.Immutable;
+using AWorld.Core.Estate;
+using AWorld.Core.Evidence;
+using AWorld.Core.Telemetry;
+
+namespace AWorld.Core.Operations;
+
+/// <summary>The answer to a request, an approval or a rejection: the operation, or why not.</summary>
+public sealed record OperationResult(Operation? Operation, OperationPlan? Plan, ImmutableArray<RuleResult> Checks, string? Error, bool Forbidden = false)
+{
+    public bool Succeeded => Error is null;
+
+    public static OperationResult Deny(string error) => new(null, null, [], error, Forbidden: true);
+
+    public static OperationResult Fail(string error, Operation? operation = null, ImmutableArray<RuleResult> checks = default) =>
+        new(operation, operation?.Plan, checks.IsDefault ? [] : checks, error);
+}
+
+/// <summary>
+/// The guarded path: request → plan → checks → approval by a different person with the Approver role, bound to
+/// the plan's hash and expiring → execution (see <see cref="OperationExecutor"/>). Every transition is written to
+/// the audit log. Expected refusals are results with a reason, never exceptions.
+/// </summary>
+public sealed class OperationService : IDisposable
+{
+    private readonly EstateTopology _estate;
+    private readonly IOperationStore _store;
+    private readonly ITrafficRouter _router;
+    private readonly EstateStateStream _stream;
+    private readonly AuditLog _audit;
+    private readonly TimeProvider _time;
+    private readonly OperationsOptions _options;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public OperationService(EstateTopology estate, IOperationStore store, ITrafficRouter router, EstateStateStream stream, AuditLog audit, TimeProvider time, OperationsOptions options)
+    {
+        _estate = estate;
+        _store = store;
+        _router = router;
+        _stream = stream;
+        _audit = audit;
+        _time = time;
+        _options = options;
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    /// <summary>Raised after every saved change of an operation (on the thread that made it).</summary>
+    public event Action<Operation>? Changed;
+
+    public OperationsOptions Options => _options;
+
+    public Task<Operation?> GetAsync(string id, CancellationToken cancellationToken = default) => _store.GetAsync(id, cancellationToken);
+
+    public Task<IReadOnlyList<Operation>> RecentAsync(int count = 50, CancellationToken cancellationToken = default) => _store.ListAsync(count, cancellationToken);
+
+    public static bool MayRequest(Actor actor) => actor.Role is Roles.Operator or Roles.Admin || actor == Actor.System;
+
+    public static bool MayApprove(Actor actor) => actor.Role == Roles.Approver;
+
+    /// <summary>The plan and the checks as they stand now, without storing anything (the dialog's dry run).</summary>
+    public async Task<OperationResult> PreviewAsync(OperationRequest request, Actor actor, CancellationToken cancellationToken = default)
+    {
+        var draft = await DraftAsync(request, actor, [], cancellationToken);
+        if (draft.Operation is null)
+        {
+            return draft;
+        }
+
+        var checks = await CheckAsync(draft.Operation, cancellationToken);
+        return new OperationResult(draft.Operation, draft.Operation.Plan, checks, null);
+    }
+
+    /// <summary>Stores a request if its plan can be made and no rule blocks it (data at risk is left for the approver).</summary>
+    public async Task<OperationResult> RequestAsync(OperationRequest request, Actor actor, IReadOnlyList<RuleOverride>? overrides = null, CancellationToken cancellationToken = default)
+    {
+        if (!MayRequest(actor))
+        {
+            return OperationResult.Deny("Only an Operator or an Admin may request an operation.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Reason))
+        {
+            return OperationResult.Fail("'reason' is required: say why, in words the approver and the auditors will read.");
+        }
+
+        if (overrides is { Count: > 0 } && actor.Role != Roles.Admin)
+        {
+            return OperationResult.Deny("Only an Admin may override a safety rule.");
+        }
+
+        if (overrides?.FirstOrDefault(o => !SafetyRules.Names.Contains(o.Rule) || string.IsNullOrWhiteSpace(o.Reason)) is { } bad)
+        {
+            return OperationResult.Fail($"Override of '{bad.Rule}' needs a known rule ({string.Join(", ", SafetyRules.Names)}) and a written reason.");
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var draft = await DraftAsync(request, actor, overrides ?? [], cancellationToken);
+            if (draft.Operation is null)
+            {
+                return draft;
+            }
+
+            var checks = await CheckAsync(draft.Operation, cancellationToken);
+            if (checks.Any(r => !r.Passed && !r.NeedsAcceptance))
+            {
+                await AuditAsync(actor, "operation.request", draft.Operation, "refused", SafetyRules.Blocking(checks), cancellationToken);
+                return OperationResult.Fail("Refused by the safety rules: " + SafetyRules.Blocking(checks), draft.Operation, checks);
+            }
+
+            var stored = await _store.AddAsync(draft.Operation with { Checks = checks }, cancellationToken);
+            await AuditAsync(actor, "operation.request", stored, "requested", request.Reason, cancellationToken);
+            foreach (var o in stored.Overrides)
+            {
+                await AuditAsync(actor, "operation.override", stored, $"override {o.Rule}", o.Reason, cancellationToken);
+            }
+
+            Changed?.Invoke(stored);
+            return new OperationResult(stored, stored.Plan, checks, null);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Approves a pending request. The caller has verified the approver's password at this moment. Refused for the
+    /// requester under any role, for anyone without the Approver role, after expiry, when the plan changed
+    /// materially since it was requested (<paramref name="planHash"/> is the hash the approver saw), and when a
+    /// rule blocks.
+    /// </summary>
+    public async Task<OperationResult> ApproveAsync(string id, Actor approver, string? planHash, bool acceptDataAtRisk, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var op = await _store.GetAsync(id, cancellationToken);
+            if (op is null)
+            {
+                return OperationResult.Fail($"No operation has id '{id}'.");
+            }
+
+            string? refusal = null;
+            var forbidden = false;
+            if (string.Equals(op.RequestedBy, approver.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                (refusal, forbidden) = ("The requester cannot approve their own request, whatever their role: a second person must.", true);
+            }
+            else if (!MayApprove(approver))
+            {
+                (refusal, forbidden) = ($"Only a user with the Approver role may approve; {approver.Name} is {approver.Role}.", true);
+            }
+            else if (op.State != OperationState.PendingApproval)
+            {
+                refusal = $"{op.Id} is {op.State}, not waiting for approval.";
+            }
+            else if (_time.GetUtcNow() > op.RequestedAt + _options.ApprovalTimeout)
+            {
+                op = await SaveAsync(op with { State = OperationState.Expired, Outcome = "Expired before approval.", FinishedAt = _time.GetUtcNow() }, cancellationToken);
+                refusal = $"{op.Id} expired: it was requested at {op.RequestedAt:u} and approvals are accepted for {_options.ApprovalTimeout}. Request it again.";
+            }
+
+            if (refusal is null)
+            {
+                var replanned = await ReplanAsync(op, cancellationToken);
+                if (replanned.Error is not null)
+                {
+                    refusal = $"The plan can no longer be made: {replanned.Error}";
+                }
+                else if (replanned.Plan!.Hash != op.Plan.Hash || (planHash is not null && planHash != op.Plan.Hash))
+                {
+                    op = await SaveAsync(op with { Plan = replanned.Plan }, cancellationToken);
+                    refusal = "The plan changed since it was shown (its steps or target weights are different now). Review the new plan and approve again.";
+                }
+            }
+
+            if (refusal is not null)
+            {
+                await AuditAsync(approver, "operation.approve", op, forbidden ? "forbidden" : "refused", refusal, cancellationToken);
+                return forbidden ? OperationResult.Deny(refusal) : OperationResult.Fail(refusal, op);
+            }
+
+            var candidate = op with { ApprovedBy = approver.Name, ApprovedAt = _time.GetUtcNow(), DataAtRiskAccepted = acceptDataAtRisk };
+            var checks = await CheckAsync(candidate, cancellationToken);
+            if (!SafetyRules.AllPass(checks))
+            {
+                var why = SafetyRules.Blocking(checks);
+                await AuditAsync(approver, "operation.approve", op, "refused", why, cancellationToken);
+                return OperationResult.Fail("Refused by the safety rules: " + why, op, checks);
+            }
+
+            var approved = await SaveAsync(candidate with { State = OperationState.Approved, Checks = checks }, cancellationToken);
+            await AuditAsync(approver, "operation.approve", approved, "approved", acceptDataAtRisk ? $"data at risk accepted: {approved.Plan.DataAtRiskWrites:0} writes" : null, cancellationToken);
+            return new OperationResult(approved, approved.Plan, checks, null);
+        }
+        catch (OperationConflictException)
+        {
+            return OperationResult.Fail($"{id} was changed by someone else at the same moment; reload it.");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<OperationResult> RejectAsync(string id, Actor approver, string? reason, CancellationToken cancellationToken = default)
+    {
+        if (!MayApprove(approver) && approver.Role != Roles.Admin)
+        {
+            return OperationResult.Deny("Only an Approver (or an Admin) may reject a request.");
+        }
+
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return OperationResult.Fail("'reason' is required: say why the request is rejected.");
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var op = await _store.GetAsync(id, cancellationToken);
+            if (op is null || op.State is not (OperationState.PendingApproval or OperationState.Proposed or OperationState.Approved))
+            {
+                return OperationResult.Fail(op is null ? $"No operation has id '{id}'." : $"{op.Id} is {op.State}; only a pending, proposed or approved (not yet running) operation can be rejected.");
+            }
+
+            var rejected = await SaveAsync(op with { State = OperationState.Rejected, DecidedReason = reason, Outcome = $"Rejected by {approver.Name}: {reason}", FinishedAt = _time.GetUtcNow() }, cancellationToken);
+            await AuditAsync(approver, "operation.reject", rejected, "rejected", reason, cancellationToken);
+            return new OperationResult(rejected, rejected.Plan, rejected.Checks, null);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Stores a proposal from the countermeasure ladder: a full plan waiting for a person to request it.</summary>
+    public async Task<Operation?> ProposeAsync(OperationRequest request, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var open = await _store.OpenAsync(cancellationToken);
+            if (open.Any(o => o.Request.From == request.From && o.Request.Kind == request.Kind))
+            {
+                return null;
+            }
+
+            var draft = await DraftAsync(request, Actor.System, [], cancellationToken);
+            if (draft.Operation is null)
+            {
+                return null;
+            }
+
+            var checks = await CheckAsync(draft.Operation, cancellationToken);
+            var stored = await _store.AddAsync(draft.Operation with { State = OperationState.Proposed, Checks = checks }, cancellationToken);
+            await AuditAsync(Actor.System, "operation.propose", stored, "proposed", request.Reason, cancellationToken);
+            Changed?.Invoke(stored);
+            return stored;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Starts an operation without a second person: only the ladder, only when every rule holds.</summary>
+    internal async Task<Operation?> AutoApproveAsync(Operation op, CancellationToken cancellationToken)
+    {
+        var checks = await CheckAsync(op, cancellationToken);
+        if (!SafetyRules.AllPass(checks))
+        {
+            return null;
+        }
+
+        var approved = await SaveAsync(op with { State = OperationState.Approved, ApprovedBy = Actor.System.Name, ApprovedAt = _time.GetUtcNow(), Checks = checks }, cancellationToken);
+        await AuditAsync(Actor.System, "operation.auto-approve", approved, "approved", "independent signals agree the region is down and every safety rule holds", cancellationToken);
+        return approved;
+    }
+
+    internal async Task<ImmutableArray<RuleResult>> CheckAsync(Operation op, CancellationToken cancellationToken)
+    {
+        var open = await _store.OpenAsync(cancellationToken);
+        var others = open.Where(o => o.Id != op.Id).ToList();
+        var last = await _store.LastTrafficMoveAsync(cancellationToken);
+        return SafetyRules.Evaluate(new SafetyContext(op, _stream.Current, _estate, others, last, _time.GetUtcNow(), _options));
+    }
+
+    internal async Task<PlanOutcome> ReplanAsync(Operation op, CancellationToken cancellationToken)
+    {
+        if (op.Request.Kind == OperationKind.Restore)
+        {
+            // A restore's plan is fixed by its table and point in time; re-planning would move "latest".
+            return new PlanOutcome(op.Plan, null);
+        }
+
+        var records = await _router.ListRecordsAsync(cancellationToken);
+        var current = records.ToDictionary(r => r.Region, r => r.Weight);
+        if (op.Plan.PreviousWeights.All(kv => current.GetValueOrDefault(kv.Key) == kv.Value))
+        {
+            // Weights unchanged: the same plan, with today's data at risk.
+            var region = _stream.Current?.Region(op.Plan.From);
+            return new PlanOutcome(op.Plan with { DataAtRiskWrites = region?.EstimatedUnreplicatedWrites ?? 0, DataAtRiskAge = region?.OldestUnreplicatedAge ?? TimeSpan.Zero }, null);
+        }
+
+        return OperationPlanner.Plan(op.Request, _estate, records, _stream.Current, _options, _time.GetUtcNow());
+    }
+
+    internal async Task<Operation> SaveAsync(Operation op, CancellationToken cancellationToken)
+    {
+        var saved = await _store.SaveAsync(op, cancellationToken);
+        Changed?.Invoke(saved);
+        return saved;
+    }
+
+    internal Task AuditAsync(Actor actor, string action, Operation op, string outcome, string? reason, CancellationToken cancellationToken) =>
+        _audit.AppendAsync(actor.Name, actor.Role, action, $"{op.Id} {op.Request.Kind.ToString().ToLowerInvariant()} {op.Request.From}", outcome, reason, cancellationToken);
+
+    private async Task<OperationResult> DraftAsync(OperationRequest request, Actor actor, IReadOnlyList<RuleOverride> overrides, CancellationToken cancellationToken)
+    {
+        var records = await _router.ListRecordsAsync(cancellationToken);
+        var now = _time.GetUtcNow();
+        var planned = OperationPlanner.Plan(request, _estate, records, _stream.Current, _options, now);
+        if (planned.Plan is null)
+        {
+            return OperationResult.Fail(planned.Error!);
+        }
+
+        var id = $"op-{now.UtcDateTime:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+        var op = new Operation(id, request, actor.Name, actor.Role, now, OperationState.PendingApproval, planned.Plan, [], [.. overrides], []);
+        return new OperationResult(op, op.Plan, [], null);
+    }
+}

@@ -1,0 +1,19 @@
+namespace AWorld.Core;
+
+/// <summary>The roles people hold in the console. A user has exactly one.</summary>
+public static class Roles
+{
+    public const string Viewer = "Viewer";
+    public const string Operator = "Operator";
+    public const string Approver = "Approver";
+    public const string Auditor = "Auditor";
+    public const string Admin = "Admin";
+
+    public static readonly IReadOnlyList<string> All = [Viewer, Operator, Approver, Auditor, Admin];
+}
+
+/// <summary>Who acts: a person with their role, or the console itself (the countermeasure ladder).</summary>
+public sealed record Actor(string Name, string Role)
+{
+    public static readonly Actor System = new("aworld-countermeasures", "System");
+}

@@ -1,0 +1,136 @@
+using AWorld.Core.Estate;
+using AWorld.Core.Operations;
+using AWorld.Core.Tests.Shared;
+
+namespace AWorld.Core.Tests.Operations;
+
+public sealed class OperationExecutorTests : IDisposable
+{
+    private readonly OperationsHarness _h = new();
+
+    public void Dispose() => _h.Dispose();
+
+    [Fact]
+    public async Task ApprovedFailover_MovesTheClientsTraffic_AndIsVerified()
+    {
+        var op = await ApprovedFailoverAsync();
+
+        var finished = await _h.RunUntilFinishedAsync(op.Id, TimeSpan.FromMinutes(15));
+
+        Assert.Equal(OperationState.Completed, finished.State);
+        Assert.True(_h.Twin.Truth().Region("eu-west-1").TrafficShare <= 0.01);
+        await _h.AdvanceAsync(TimeSpan.FromMinutes(5));
+        Assert.Equal(0, _h.Twin.Truth().Region("eu-west-1").TrafficShare);
+        Assert.Equal([StepStatus.Started, StepStatus.Succeeded, StepStatus.Started, StepStatus.Succeeded, StepStatus.Started, StepStatus.Succeeded], finished.Journal.Select(j => j.Status));
+        Assert.Contains("INSYNC", finished.Journal[3].Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Failover_ThenFailback_ReturnsTheTraffic_AfterTheCooldown()
+    {
+        var op = await ApprovedFailoverAsync();
+        await _h.RunUntilFinishedAsync(op.Id, TimeSpan.FromMinutes(15));
+
+        var tooSoon = await _h.Service.RequestAsync(new OperationRequest(OperationKind.Failback, "eu-west-1", "back home"), OperationsHarness.Operator);
+        Assert.Contains("[cooldown]", tooSoon.Error, StringComparison.Ordinal);
+
+        await _h.AdvanceAsync(TimeSpan.FromMinutes(10));
+        var back = (await _h.Service.RequestAsync(new OperationRequest(OperationKind.Failback, "eu-west-1", "back home"), OperationsHarness.Operator)).Operation!;
+        Assert.True((await _h.Service.ApproveAsync(back.Id, OperationsHarness.Approver, back.Plan.Hash, false)).Succeeded);
+        var finished = await _h.RunUntilFinishedAsync(back.Id, TimeSpan.FromMinutes(15));
+
+        Assert.Equal(OperationState.Completed, finished.State);
+        await _h.AdvanceAsync(TimeSpan.FromMinutes(6));
+        Assert.InRange(_h.Twin.Truth().Region("eu-west-1").TrafficShare, 0.3, 0.7);
+    }
+
+    [Theory]
+    [InlineData(0, "after-act")]
+    [InlineData(0, "after-outcome")]
+    [InlineData(1, "after-act")]
+    [InlineData(1, "after-outcome")]
+    [InlineData(2, "after-act")]
+    [InlineData(2, "after-outcome")]
+    public async Task CrashAfterAnyStep_ResumesFromTheJournal_AndChangesTheWeightsExactlyOnce(int step, string phase)
+    {
+        var op = await ApprovedFailoverAsync();
+        var crashed = false;
+        _h.Executor.FaultHook = (index, at) =>
+        {
+            if (!crashed && index == step && at == phase)
+            {
+                crashed = true;
+                throw new InvalidOperationException("process killed");
+            }
+
+            return Task.CompletedTask;
+        };
+
+        for (var s = 0; s < 900 && !crashed; s++)
+        {
+            try
+            {
+                await _h.AdvanceAsync(TimeSpan.FromSeconds(1));
+            }
+            catch (InvalidOperationException)
+            {
+                // The process died here; a new one starts from the store.
+            }
+        }
+
+        Assert.True(crashed);
+        _h.Executor = _h.NewExecutor();
+        var finished = await _h.RunUntilFinishedAsync(op.Id, TimeSpan.FromMinutes(15));
+
+        Assert.Equal(OperationState.Completed, finished.State);
+        Assert.Single(finished.Journal, j => j.Index == 0 && j.Status == StepStatus.Succeeded);
+        Assert.Single(finished.Journal, j => j.Index == 2 && j.Status == StepStatus.Succeeded);
+        Assert.Single(_h.AuditStore.Entries, e => e.Action == "operation.finish");
+        // Only one change batch ever reached Route 53: the weights were changed exactly once.
+        ITrafficRouter router = _h.Twin;
+        Assert.Equal(ChangeStatus.InSync, (await router.GetChangeAsync("C000001", default)).Status);
+        await Assert.ThrowsAsync<EstateServiceException>(() => router.GetChangeAsync("C000002", default));
+        Assert.Equal(0, _h.Twin.Truth().Region("eu-west-1").Weight);
+    }
+
+    [Fact]
+    public async Task TargetTurningUnhealthyBeforeAStep_RollsTheWeightsBack()
+    {
+        var op = await ApprovedFailoverAsync();
+        await _h.AdvanceAsync(TimeSpan.FromSeconds(2));
+        Assert.Equal(OperationState.Executing, (await _h.Store.GetAsync(op.Id, default))!.State);
+
+        _h.Twin.Inject(new FaultSpec(FaultKind.Outage, "eu-central-1"));
+        var finished = await _h.RunUntilFinishedAsync(op.Id, TimeSpan.FromMinutes(15));
+
+        Assert.Equal(OperationState.RolledBack, finished.State);
+        Assert.Contains(finished.Journal, j => j.Status == StepStatus.Compensated);
+        await _h.AdvanceAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(100, _h.Twin.Truth().Region("eu-west-1").Weight);
+    }
+
+    [Fact]
+    public async Task Restore_CreatesTheTable_AndVerifiesItsPointInTime()
+    {
+        await _h.AdvanceAsync(TimeSpan.FromMinutes(2));
+        var at = _h.Time.GetUtcNow() - TimeSpan.FromHours(3);
+        var op = (await _h.Service.RequestAsync(new OperationRequest(OperationKind.Restore, "eu-west-1", "bad deploy at 07:00", Table: "aworld-sessions", PointInTime: at), OperationsHarness.Operator)).Operation!;
+        Assert.True((await _h.Service.ApproveAsync(op.Id, OperationsHarness.Approver, op.Plan.Hash, false)).Succeeded);
+
+        var finished = await _h.RunUntilFinishedAsync(op.Id, TimeSpan.FromHours(1));
+
+        Assert.Equal(OperationState.Completed, finished.State);
+        var table = await ((IGlobalTableAdmin)_h.Twin).DescribeTableAsync(finished.Plan.RestoreTarget!, "eu-west-1", default);
+        Assert.Equal(TableStatus.Active, table.Status);
+        Assert.Equal(finished.Plan.PointInTime, table.RestoreSummary!.RestoreDateTime);
+    }
+
+    private async Task<Operation> ApprovedFailoverAsync()
+    {
+        await _h.AdvanceAsync(TimeSpan.FromMinutes(1));
+        var op = (await _h.Service.RequestAsync(new OperationRequest(OperationKind.Failover, "eu-west-1", "drill"), OperationsHarness.Operator)).Operation!;
+        var approved = await _h.Service.ApproveAsync(op.Id, OperationsHarness.Approver, op.Plan.Hash, false);
+        Assert.True(approved.Succeeded, approved.Error);
+        return approved.Operation!;
+    }
+}
