@@ -6,6 +6,8 @@ using AWorld.Console.Live;
 using AWorld.Console.Storage;
 using AWorld.Core;
 using AWorld.Core.Estate;
+using AWorld.Core.Telemetry;
+using AWorld.Core.Operations;
 using AWorld.Core.Evidence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -16,8 +18,10 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using MudBlazor.Services;
+using Roles = AWorld.Console.Accounts.Roles;
 
 namespace AWorld.Console;
 
@@ -41,6 +45,27 @@ public static class ConsoleServiceCollectionExtensions
 
         services.TryAddSingleton<IAuditStore, EfAuditStore>();
         services.TryAddSingleton<AuditLog>();
+        services.AddOptions<OperationsOptions>().Bind(configuration.GetSection(OperationsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<IOperationStore, EfOperationStore>();
+        services.TryAddSingleton(sp => new OperationService(
+            sp.GetRequiredService<EstateTopology>(),
+            sp.GetRequiredService<IOperationStore>(),
+            sp.GetRequiredService<ITrafficRouter>(),
+            sp.GetRequiredService<EstateStateStream>(),
+            sp.GetRequiredService<AuditLog>(),
+            sp.GetRequiredKeyedService<TimeProvider>(AWorld.Core.EstateClock.Key),
+            sp.GetRequiredService<IOptions<OperationsOptions>>().Value));
+        services.TryAddSingleton(sp => new OperationExecutor(
+            sp.GetRequiredService<OperationService>(),
+            sp.GetRequiredService<IOperationStore>(),
+            sp.GetRequiredService<ITrafficRouter>(),
+            sp.GetRequiredService<IGlobalTableAdmin>(),
+            sp.GetRequiredService<ITrafficObserver>(),
+            sp.GetRequiredKeyedService<TimeProvider>(AWorld.Core.EstateClock.Key)));
+        services.TryAddSingleton(sp => new CountermeasurePolicy(
+            sp.GetRequiredService<OperationService>(),
+            sp.GetRequiredService<IOptions<TelemetryOptions>>().Value,
+            sp.GetRequiredKeyedService<TimeProvider>(AWorld.Core.EstateClock.Key)));
         services.TryAddSingleton<SignInThrottle>();
         services.TryAddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.TryAddSingleton<SignInService>();
@@ -125,6 +150,7 @@ public static class ConsoleServiceCollectionExtensions
         app.UseAntiforgery();
         app.MapStaticAssets().AllowAnonymous();
         app.MapAWorldApi();
+        app.MapOperationsApi();
         // A connection ends when its token or cookie expires, so a removed or demoted user stops receiving the estate.
         app.MapHub<EstateHub>(EstateHub.Path, o => o.CloseOnAuthenticationExpiration = true);
         app.MapPost("/account/logout", async (HttpContext http) =>

@@ -1,7 +1,7 @@
 namespace AWorld.Core;
 
 /// <summary>The roles people hold in the console. A user has exactly one.</summary>
-public static class Roles
+public static class RoleNames
 {
     public const string Viewer = "Viewer";
     public const string Operator = "Operator";

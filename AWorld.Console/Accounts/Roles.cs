@@ -3,11 +3,11 @@ namespace AWorld.Console.Accounts;
 /// <summary>The console's roles. A user has exactly one.</summary>
 public static class Roles
 {
-    public const string Viewer = "Viewer";
-    public const string Operator = "Operator";
-    public const string Approver = "Approver";
-    public const string Auditor = "Auditor";
-    public const string Admin = "Admin";
+    public const string Viewer = AWorld.Core.RoleNames.Viewer;
+    public const string Operator = AWorld.Core.RoleNames.Operator;
+    public const string Approver = AWorld.Core.RoleNames.Approver;
+    public const string Auditor = AWorld.Core.RoleNames.Auditor;
+    public const string Admin = AWorld.Core.RoleNames.Admin;
 
     public static readonly IReadOnlyList<string> All = [Viewer, Operator, Approver, Auditor, Admin];
 

@@ -1,4 +1,5 @@
 using AWorld.Core;
+using AWorld.Core.Operations;
 using AWorld.Core.Simulation;
 using AWorld.Core.Telemetry;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,8 @@ namespace AWorld.Console.Live;
 /// <summary>
 /// Keeps the estate current: every tick (real time) it advances the twin to the estate clock's present and, once
 /// per poll interval of estate time, polls the sources through the monitor, which publishes the snapshot. A failing
-/// poll is logged and retried on the next tick; the views show the data's age meanwhile.
+/// poll is logged and retried on the next tick; the views show the data's age meanwhile. After each poll the
+/// operations executor moves approved operations on.
 /// </summary>
 public sealed partial class EstateDriver(
     EstateMonitor monitor,
@@ -20,6 +22,8 @@ public sealed partial class EstateDriver(
 {
     private readonly EstateTwin? _twin = services.GetService<EstateTwin>();
     private readonly TimeProvider _estateClock = services.GetRequiredKeyedService<TimeProvider>(EstateClock.Key);
+    private readonly OperationExecutor? _executor = services.GetService<OperationExecutor>();
+    private readonly CountermeasurePolicy? _countermeasures = services.GetService<CountermeasurePolicy>();
     private DateTimeOffset _lastPoll = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -52,7 +56,16 @@ public sealed partial class EstateDriver(
         if (now - _lastPoll >= telemetry.Value.PollInterval)
         {
             _lastPoll = now;
-            await monitor.PollAsync(cancellationToken);
+            var snapshot = await monitor.PollAsync(cancellationToken);
+            if (_countermeasures is not null)
+            {
+                await _countermeasures.EvaluateAsync(snapshot, cancellationToken);
+            }
+
+            if (_executor is not null)
+            {
+                await _executor.TickAsync(cancellationToken);
+            }
         }
     }
 

@@ -13,6 +13,7 @@ public sealed class EstateHub(EstateStateStream stream) : Hub
 {
     public const string Path = "/hubs/estate";
     public const string SnapshotMethod = "snapshot";
+    public const string OperationMethod = "operation";
 
     public override async Task OnConnectedAsync()
     {
@@ -28,9 +29,10 @@ public sealed class EstateHub(EstateStateStream stream) : Hub
     public EstateSnapshot? GetSnapshot() => stream.Current;
 }
 
-/// <summary>Sends each new snapshot to every hub connection, at most once per <see cref="ConsoleOptions.HubInterval"/>.</summary>
+/// <summary>Sends each new snapshot to every hub connection, at most once per <see cref="ConsoleOptions.HubInterval"/>, and every operation change as it happens.</summary>
 public sealed partial class HubBroadcaster(
     EstateStateStream stream,
+    AWorld.Core.Operations.OperationService operations,
     IHubContext<EstateHub> hub,
     Microsoft.Extensions.Options.IOptions<ConsoleOptions> options,
     ILogger<HubBroadcaster> logger) : IHostedService
@@ -43,12 +45,17 @@ public sealed partial class HubBroadcaster(
             snapshot => hub.Clients.All.SendAsync(EstateHub.SnapshotMethod, snapshot, CancellationToken.None),
             options.Value.HubInterval,
             ex => LogBroadcastFailed(logger, ex));
+        operations.Changed += OnOperationChanged;
         return Task.CompletedTask;
     }
+
+    private void OnOperationChanged(AWorld.Core.Operations.Operation operation) =>
+        _ = hub.Clients.All.SendAsync(EstateHub.OperationMethod, operation, CancellationToken.None);
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _subscription?.Dispose();
+        operations.Changed -= OnOperationChanged;
         return Task.CompletedTask;
     }
 

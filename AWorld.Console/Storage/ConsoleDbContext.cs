@@ -10,6 +10,10 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
 
     public DbSet<AuditRow> AuditEntries => Set<AuditRow>();
 
+    public DbSet<OperationRow> Operations => Set<OperationRow>();
+
+    public DbSet<LeaseRow> Leases => Set<LeaseRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<UserAccount>(user =>
@@ -27,6 +31,18 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             audit.Property(a => a.At).HasConversion(v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
             audit.Property(a => a.PreviousHash).HasMaxLength(64);
             audit.Property(a => a.Hash).HasMaxLength(64);
+        });
+        modelBuilder.Entity<OperationRow>(op =>
+        {
+            op.HasKey(o => o.Id);
+            op.HasIndex(o => o.IsOpen);
+            op.HasIndex(o => o.RequestedAtTicks);
+            op.Property(o => o.Version).IsConcurrencyToken();
+        });
+        modelBuilder.Entity<LeaseRow>(lease =>
+        {
+            lease.HasKey(l => l.Id);
+            lease.Property(l => l.Id).ValueGeneratedNever();
         });
     }
 }

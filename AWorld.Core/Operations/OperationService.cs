@@ -54,9 +54,9 @@ public sealed class OperationService : IDisposable
 
     public Task<IReadOnlyList<Operation>> RecentAsync(int count = 50, CancellationToken cancellationToken = default) => _store.ListAsync(count, cancellationToken);
 
-    public static bool MayRequest(Actor actor) => actor.Role is Roles.Operator or Roles.Admin || actor == Actor.System;
+    public static bool MayRequest(Actor actor) => actor.Role is RoleNames.Operator or RoleNames.Admin || actor == Actor.System;
 
-    public static bool MayApprove(Actor actor) => actor.Role == Roles.Approver;
+    public static bool MayApprove(Actor actor) => actor.Role == RoleNames.Approver;
 
     /// <summary>The plan and the checks as they stand now, without storing anything (the dialog's dry run).</summary>
     public async Task<OperationResult> PreviewAsync(OperationRequest request, Actor actor, CancellationToken cancellationToken = default)
@@ -84,7 +84,7 @@ public sealed class OperationService : IDisposable
             return OperationResult.Fail("'reason' is required: say why, in words the approver and the auditors will read.");
         }
 
-        if (overrides is { Count: > 0 } && actor.Role != Roles.Admin)
+        if (overrides is { Count: > 0 } && actor.Role != RoleNames.Admin)
         {
             return OperationResult.Deny("Only an Admin may override a safety rule.");
         }
@@ -208,7 +208,7 @@ public sealed class OperationService : IDisposable
 
     public async Task<OperationResult> RejectAsync(string id, Actor approver, string? reason, CancellationToken cancellationToken = default)
     {
-        if (!MayApprove(approver) && approver.Role != Roles.Admin)
+        if (!MayApprove(approver) && approver.Role != RoleNames.Admin)
         {
             return OperationResult.Deny("Only an Approver (or an Admin) may reject a request.");
         }
@@ -260,6 +260,41 @@ public sealed class OperationService : IDisposable
             await AuditAsync(Actor.System, "operation.propose", stored, "proposed", request.Reason, cancellationToken);
             Changed?.Invoke(stored);
             return stored;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>A person takes up a proposal as their own request; from here it needs another person's approval.</summary>
+    public async Task<OperationResult> AdoptAsync(string id, Actor actor, CancellationToken cancellationToken = default)
+    {
+        if (!MayRequest(actor) || actor == Actor.System)
+        {
+            return OperationResult.Deny("Only an Operator or an Admin may request a proposed operation.");
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var op = await _store.GetAsync(id, cancellationToken);
+            if (op is not { State: OperationState.Proposed })
+            {
+                return OperationResult.Fail(op is null ? $"No operation has id '{id}'." : $"{op.Id} is {op.State}, not a proposal.");
+            }
+
+            var replanned = await ReplanAsync(op, cancellationToken);
+            if (replanned.Plan is null)
+            {
+                return OperationResult.Fail($"The plan can no longer be made: {replanned.Error}", op);
+            }
+
+            var adopted = op with { State = OperationState.PendingApproval, RequestedBy = actor.Name, RequestedRole = actor.Role, RequestedAt = _time.GetUtcNow(), Plan = replanned.Plan };
+            var checks = await CheckAsync(adopted, cancellationToken);
+            adopted = await SaveAsync(adopted with { Checks = checks }, cancellationToken);
+            await AuditAsync(actor, "operation.request", adopted, "requested", $"adopted the proposal: {op.Request.Reason}", cancellationToken);
+            return new OperationResult(adopted, adopted.Plan, checks, null);
         }
         finally
         {

@@ -60,6 +60,36 @@ public sealed partial class LiveConsoleTests : IClassFixture<Browser>, IDisposab
     }
 
     [Fact]
+    public async Task GuardedFailover_OperatorRequests_ManagerApproves_TrafficLeavesTheRegion()
+    {
+        await using var operatorContext = await _browser.Instance.NewContextAsync(new BrowserNewContextOptions { BaseURL = _server.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
+        var op = await SignInAsync(operatorContext, "operator");
+        var west = op.Locator("[data-testid=region-card][data-region=eu-west-1]");
+        await Assertions.Expect(west.GetByTestId("traffic-share")).Not.ToHaveTextAsync("0.0%", new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
+
+        await west.GetByTestId("failover-button").ClickAsync();
+        var dialog = op.GetByTestId("operation-dialog");
+        await Assertions.Expect(dialog.GetByTestId("plan-steps")).ToContainTextAsync("route53:ChangeResourceRecordSets", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        await Assertions.Expect(op.GetByTestId("operation-submit")).ToBeDisabledAsync();
+        await op.GetByTestId("operation-reason").Locator("textarea").First.FillAsync("game day: drain Ireland");
+        await op.GetByTestId("operation-confirm").Locator("input").FillAsync("eu-west-1");
+        await op.GetByTestId("operation-submit").ClickAsync();
+        await Assertions.Expect(op.GetByTestId("operation").First).ToHaveAttributeAsync("data-state", "PendingApproval", new LocatorAssertionsToHaveAttributeOptions { Timeout = 30_000 });
+        await Screenshot(op, "operation-requested");
+
+        await using var managerContext = await _browser.Instance.NewContextAsync(new BrowserNewContextOptions { BaseURL = _server.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
+        var manager = await SignInAsync(managerContext, "manager");
+        await manager.GotoAsync("/operations");
+        await manager.GetByTestId("approve-password").Locator("input").FillAsync("aworld-demo");
+        await manager.GetByTestId("approve").ClickAsync();
+        await Assertions.Expect(manager.GetByTestId("operation").First).ToHaveAttributeAsync("data-state", "Completed", new LocatorAssertionsToHaveAttributeOptions { Timeout = 90_000 });
+        await Screenshot(manager, "operation-completed");
+
+        await op.GotoAsync("/");
+        await Assertions.Expect(op.Locator("[data-testid=region-card][data-region=eu-west-1] [data-testid=traffic-share]")).ToHaveTextAsync("0.0%", new LocatorAssertionsToHaveTextOptions { Timeout = 60_000 });
+    }
+
+    [Fact]
     public async Task WrongPassword_StaysOnTheSignInPage_WithAMessage()
     {
         await using var context = await _browser.Instance.NewContextAsync(new BrowserNewContextOptions { BaseURL = _server.BaseAddress.ToString() });
@@ -71,6 +101,17 @@ public sealed partial class LiveConsoleTests : IClassFixture<Browser>, IDisposab
         await page.ClickAsync("button[type=submit]");
 
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Wrong user name or password.");
+    }
+
+    private static async Task<IPage> SignInAsync(IBrowserContext context, string user)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/login");
+        await page.FillAsync("#username", user);
+        await page.FillAsync("#password", "aworld-demo");
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.GetByTestId("region-card")).ToHaveCountAsync(3, new LocatorAssertionsToHaveCountOptions { Timeout = 30_000 });
+        return page;
     }
 
     /// <summary>Screenshots for people to look at, when AWORLD_SCREENSHOTS names a directory.</summary>

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using AWorld.Console.Storage;
 using AWorld.Console.Tests.Shared;
+using AWorld.Core.Evidence;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AWorld.Console.Tests.Api;
@@ -137,7 +137,7 @@ public sealed class ApiTests : IDisposable
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/simulation/faults/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync($"/api/simulation/faults/{id}")).StatusCode);
-        var activity = await _factory.Services.GetRequiredService<ActivityLog>().RecentAsync(10, "fault");
+        var activity = await _factory.Services.GetRequiredService<AuditLog>().RecentAsync(10, "fault");
         Assert.Equal(["fault.clear", "fault.clear", "fault.inject"], activity.Select(a => a.Action));
         Assert.All(activity, a => Assert.Equal(("operator", "Operator"), (a.Actor, a.Role)));
     }

@@ -17,7 +17,7 @@ public sealed class SimulationPageTests : IAsyncLifetime
     [Fact]
     public async Task Operator_InjectsTheDefaultOutage_AndItIsRecordedWithTheirName()
     {
-        _ctx.AddAuthorization().SetAuthorized("olivia").SetRoles("Operator");
+        _ctx.Auth.SetAuthorized("olivia").SetRoles("Operator");
         _ctx.Render<MudPopoverProvider>();
         await _ctx.AdvanceAsync(TimeSpan.FromSeconds(2));
         var page = _ctx.Render<Simulation>();
@@ -26,7 +26,7 @@ public sealed class SimulationPageTests : IAsyncLifetime
 
         var fault = Assert.Single(_ctx.Twin.FaultHistory());
         Assert.Equal(("eu-west-1", "olivia"), (fault.Spec.Region, fault.InjectedBy));
-        var activity = await _ctx.Services.GetRequiredService<AWorld.Console.Storage.ActivityLog>().RecentAsync(5);
+        var activity = await _ctx.Services.GetRequiredService<AWorld.Core.Evidence.AuditLog>().RecentAsync(5);
         Assert.Equal(("olivia", "Operator", "fault.inject"), (activity[0].Actor, activity[0].Role, activity[0].Action));
     }
 
@@ -34,7 +34,7 @@ public sealed class SimulationPageTests : IAsyncLifetime
     public async Task Viewer_WhoReachesThePageAnyway_CannotInject()
     {
         // The router keeps a Viewer off this page; the server-side check holds even if a component is reached.
-        _ctx.AddAuthorization().SetAuthorized("nora").SetRoles("Viewer");
+        _ctx.Auth.SetAuthorized("nora").SetRoles("Viewer");
         _ctx.Render<MudPopoverProvider>();
         await _ctx.AdvanceAsync(TimeSpan.FromSeconds(2));
         var page = _ctx.Render<Simulation>();

@@ -2,9 +2,11 @@ using AWorld.Console.Live;
 using AWorld.Console.Storage;
 using AWorld.Core;
 using AWorld.Core.Estate;
+using AWorld.Core.Evidence;
 using AWorld.Core.Simulation;
 using AWorld.Core.Telemetry;
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -15,7 +17,7 @@ namespace AWorld.Console.Tests.Shared;
 
 /// <summary>
 /// A bunit context with the console's real services around a twin on a fake clock: the state stream, the series
-/// store, the simulation control and an activity log in a temporary SQLite file. JS interop is loose (charts are
+/// store, the simulation control and the audit log in a temporary SQLite file. JS interop is loose (charts are
 /// exercised in the browser tests).
 /// </summary>
 public sealed class ConsoleComponentContext : BunitContext
@@ -25,6 +27,7 @@ public sealed class ConsoleComponentContext : BunitContext
     public ConsoleComponentContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
+        Auth = this.AddAuthorization();
         Services.AddMudServices();
         Services.AddSingleton<TimeProvider>(Time);
         Services.AddKeyedSingleton<TimeProvider>(EstateClock.Key, Time);
@@ -35,13 +38,17 @@ public sealed class ConsoleComponentContext : BunitContext
         Services.AddSingleton(Store);
         Services.AddSingleton(Options.Create(new TelemetryOptions()));
         Services.AddDbContextFactory<ConsoleDbContext>(o => o.UseSqlite($"Data Source={_database}"));
-        Services.AddSingleton<ActivityLog>();
+        Services.AddSingleton<IAuditStore, EfAuditStore>();
+        Services.AddSingleton<AuditLog>();
         Services.AddSingleton<SimulationControl>();
         Monitor = new EstateMonitor(EstateTopology.Default, Twin, Twin, Twin, Store, Stream, Time, new TelemetryOptions(), Twin);
 
         using var db = new ConsoleDbContext(new DbContextOptionsBuilder<ConsoleDbContext>().UseSqlite($"Data Source={_database}").Options);
         db.Database.Migrate();
     }
+
+    /// <summary>Signed out until a test says who is signed in.</summary>
+    public BunitAuthorizationContext Auth { get; }
 
     public static DateTimeOffset Start { get; } = new(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
 

@@ -34,15 +34,15 @@ public sealed class OperationServiceTests : IDisposable
     }
 
     [Theory]
-    [InlineData(Roles.Operator)]
-    [InlineData(Roles.Approver)]
-    [InlineData(Roles.Admin)]
-    [InlineData(Roles.Auditor)]
-    [InlineData(Roles.Viewer)]
+    [InlineData(RoleNames.Operator)]
+    [InlineData(RoleNames.Approver)]
+    [InlineData(RoleNames.Admin)]
+    [InlineData(RoleNames.Auditor)]
+    [InlineData(RoleNames.Viewer)]
     public async Task Approve_BySameUserAsRequester_IsRefused_UnderEveryRole(string role)
     {
         await _h.AdvanceAsync(TimeSpan.FromMinutes(1));
-        var op = (await _h.Service.RequestAsync(FailoverWest, new Actor("sam", Roles.Admin))).Operation!;
+        var op = (await _h.Service.RequestAsync(FailoverWest, new Actor("sam", RoleNames.Admin))).Operation!;
 
         var result = await _h.Service.ApproveAsync(op.Id, new Actor("sam", role), op.Plan.Hash, acceptDataAtRisk: false);
 
@@ -53,9 +53,9 @@ public sealed class OperationServiceTests : IDisposable
     }
 
     [Theory]
-    [InlineData(Roles.Operator)]
-    [InlineData(Roles.Admin)]
-    [InlineData(Roles.Viewer)]
+    [InlineData(RoleNames.Operator)]
+    [InlineData(RoleNames.Admin)]
+    [InlineData(RoleNames.Viewer)]
     public async Task Approve_WithoutTheApproverRole_IsRefused(string role)
     {
         await _h.AdvanceAsync(TimeSpan.FromMinutes(1));
@@ -67,9 +67,9 @@ public sealed class OperationServiceTests : IDisposable
     }
 
     [Theory]
-    [InlineData(Roles.Viewer)]
-    [InlineData(Roles.Approver)]
-    [InlineData(Roles.Auditor)]
+    [InlineData(RoleNames.Viewer)]
+    [InlineData(RoleNames.Approver)]
+    [InlineData(RoleNames.Auditor)]
     public async Task Request_ByARoleThatMayNotRequest_IsRefused(string role)
     {
         var result = await _h.Service.RequestAsync(FailoverWest, new Actor("x", role));
@@ -219,7 +219,7 @@ public sealed class OperationServiceTests : IDisposable
         var op = (await _h.Service.RequestAsync(FailoverWest, OperationsHarness.Operator)).Operation!;
 
         var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
-            Task.Run(() => _h.Service.ApproveAsync(op.Id, new Actor($"approver-{i}", Roles.Approver), op.Plan.Hash, false))));
+            Task.Run(() => _h.Service.ApproveAsync(op.Id, new Actor($"approver-{i}", RoleNames.Approver), op.Plan.Hash, false))));
         var finished = await _h.RunUntilFinishedAsync(op.Id, TimeSpan.FromMinutes(15));
 
         Assert.Single(results, r => r.Succeeded);

@@ -42,11 +42,11 @@ internal sealed class OperationsHarness : IDisposable
 
     public OperationExecutor Executor { get; set; }
 
-    public static Actor Operator { get; } = new("olivia", Roles.Operator);
+    public static Actor Operator { get; } = new("olivia", RoleNames.Operator);
 
-    public static Actor Approver { get; } = new("martin", Roles.Approver);
+    public static Actor Approver { get; } = new("martin", RoleNames.Approver);
 
-    public static Actor Admin { get; } = new("ada", Roles.Admin);
+    public static Actor Admin { get; } = new("ada", RoleNames.Admin);
 
     /// <summary>A fresh executor over the same store: what a restarted process gets.</summary>
     public OperationExecutor NewExecutor() => new(Service, Store, Twin, Twin, Twin, Time);

@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AWorld.Console.Tests.Shared;
+
+namespace AWorld.Console.Tests.Api;
+
+public sealed class OperationsApiTests : IDisposable
+{
+    private readonly ConsoleFactory _factory = new();
+
+    public void Dispose() => _factory.Dispose();
+
+    [Fact]
+    public async Task GuardedFailover_ThroughTheApi_RequestApproveExecute()
+    {
+        using var op = await _factory.ClientForAsync("operator");
+        using var manager = await _factory.ClientForAsync("manager");
+        await _factory.AdvanceAsync(TimeSpan.FromMinutes(1));
+
+        var requested = await op.PostAsJsonAsync("/api/operations", new { kind = "failover", from = "eu-west-1", reason = "drill" });
+        Assert.Equal(HttpStatusCode.Created, requested.StatusCode);
+        var id = (await requested.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+        var selfApproval = await op.PostAsJsonAsync($"/api/operations/{id}/approve", new { password = ConsoleFactory.Password });
+        Assert.Equal(HttpStatusCode.Forbidden, selfApproval.StatusCode);
+
+        var wrongPassword = await manager.PostAsJsonAsync($"/api/operations/{id}/approve", new { password = "nope" });
+        Assert.Equal(HttpStatusCode.Forbidden, wrongPassword.StatusCode);
+        Assert.Contains("password did not match", await Error(wrongPassword), StringComparison.Ordinal);
+
+        var approved = await manager.PostAsJsonAsync($"/api/operations/{id}/approve", new { password = ConsoleFactory.Password });
+        Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
+
+        await _factory.AdvanceAsync(TimeSpan.FromMinutes(8));
+        var final = await op.GetFromJsonAsync<JsonElement>($"/api/operations/{id}");
+        Assert.Equal("Completed", final.GetProperty("state").GetString());
+        Assert.Equal("manager", final.GetProperty("approvedBy").GetString());
+    }
+
+    [Fact]
+    public async Task Request_ByAViewer_Is403_AndMalformedRequestsAre400()
+    {
+        using var noc = await _factory.ClientForAsync("noc");
+        using var op = await _factory.ClientForAsync("operator");
+        await _factory.AdvanceAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await noc.PostAsJsonAsync("/api/operations", new { kind = "failover", from = "eu-west-1", reason = "x" })).StatusCode);
+        var badKind = await op.PostAsJsonAsync("/api/operations", new { kind = "teleport", from = "eu-west-1", reason = "x" });
+        var noReason = await op.PostAsJsonAsync("/api/operations", new { kind = "failover", from = "eu-west-1" });
+        var badRegion = await op.PostAsJsonAsync("/api/operations", new { kind = "failover", from = "mars-1", reason = "x" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, badKind.StatusCode);
+        Assert.Contains("'kind' is 'teleport'", await Error(badKind), StringComparison.Ordinal);
+        Assert.Contains("'reason' is required", await Error(noReason), StringComparison.Ordinal);
+        Assert.Contains("'mars-1', which is not a region", await Error(badRegion), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Operations_WithoutAToken_Are401()
+    {
+        using var client = _factory.CreateClient();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/operations")).StatusCode);
+    }
+
+    private static async Task<string> Error(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetString()!;
+}
