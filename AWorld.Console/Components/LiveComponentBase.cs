@@ -31,12 +31,13 @@ public abstract class LiveComponentBase : ComponentBase, IDisposable
             OnSnapshot(Snapshot);
         }
 
-        _subscription = Stream.Subscribe(snapshot => InvokeAsync(() =>
+        // Rendering happens off the publisher's thread: a busy circuit must not hold up the driver or other pages.
+        _subscription = Stream.Subscribe(snapshot => Task.Run(() => InvokeAsync(() =>
         {
             Snapshot = snapshot;
             OnSnapshot(snapshot);
             StateHasChanged();
-        }), RenderInterval);
+        })), RenderInterval);
     }
 
     /// <summary>Called on the renderer's thread with each new snapshot, before rendering.</summary>

@@ -42,7 +42,8 @@ public sealed partial class HubBroadcaster(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _subscription = stream.Subscribe(
-            snapshot => hub.Clients.All.SendAsync(EstateHub.SnapshotMethod, snapshot, CancellationToken.None),
+            // Off the publisher's thread: serialising and queueing to thousands of connections takes a while.
+            snapshot => Task.Run(() => hub.Clients.All.SendAsync(EstateHub.SnapshotMethod, snapshot, CancellationToken.None)),
             options.Value.HubInterval,
             ex => LogBroadcastFailed(logger, ex));
         operations.Changed += OnOperationChanged;

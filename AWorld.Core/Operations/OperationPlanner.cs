@@ -87,7 +87,7 @@ public static class OperationPlanner
         var changes = string.Join(", ", weights.Where(kv => current.GetValueOrDefault(kv.Key) != kv.Value).OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .Select(kv => $"{kv.Key} {current.GetValueOrDefault(kv.Key)}→{kv.Value}"));
         var verify = request.Kind == OperationKind.Failover
-            ? $"cloudwatch:GetMetricData AWS/ApiGateway Count until {from.Code} serves at most {options.DrainedShare:P0} of requests"
+            ? $"cloudwatch:GetMetricData AWS/ApiGateway Count until {from.Code} serves at most {options.DrainedShare * 100:0.#}% of requests"
             : $"cloudwatch:GetMetricData AWS/ApiGateway Count until {from.Code} serves requests again";
         ImmutableArray<PlanStep> steps =
         [

@@ -75,7 +75,10 @@ public sealed class SeriesStore
 
     public SeriesPoint? Latest(string key) => _series.TryGetValue(key, out var s) ? s.Latest() : null;
 
-    /// <summary>Points in [<paramref name="from"/>, <paramref name="to"/>] from the finest tier that covers <paramref name="from"/>, oldest first.</summary>
+    /// <summary>
+    /// Points in [<paramref name="from"/>, <paramref name="to"/>], oldest first: aggregates (from the finest tier that
+    /// reaches back to <paramref name="from"/>) for the time before the raw ring, then every raw point.
+    /// </summary>
     public IReadOnlyList<SeriesPoint> Read(string key, DateTimeOffset from, DateTimeOffset to) =>
         _series.TryGetValue(key, out var s) ? s.Read(from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds()) : [];
 
@@ -176,23 +179,26 @@ public sealed class SeriesStore
             lock (_gate)
             {
                 var oldestRaw = _count > 0 ? _times[_head] : long.MaxValue;
-                if (from >= oldestRaw || (_minutes.Count == 0 && _quarters.Count == 0))
-                {
-                    var list = new List<SeriesPoint>();
-                    for (var k = 0; k < _count; k++)
-                    {
-                        var i = (_head + k) % _times.Length;
-                        if (_times[i] >= from && _times[i] <= to)
-                        {
-                            list.Add(Point(_times[i], _values[i]));
-                        }
-                    }
+                var list = new List<SeriesPoint>();
 
-                    return list;
+                // Before the raw ring: aggregates from the finest tier that reaches back far enough, up to where
+                // full resolution begins, so that one read gives one continuous, ordered series.
+                if (from < oldestRaw && (_minutes.Count > 0 || _quarters.Count > 0))
+                {
+                    var tier = from >= _minutes.OldestStart ? _minutes : _quarters;
+                    list.AddRange(tier.Read(from, to, endBy: oldestRaw));
                 }
 
-                var tier = from >= _minutes.OldestStart ? _minutes : _quarters;
-                return tier.Read(from, to);
+                for (var k = 0; k < _count; k++)
+                {
+                    var i = (_head + k) % _times.Length;
+                    if (_times[i] >= from && _times[i] <= to)
+                    {
+                        list.Add(Point(_times[i], _values[i]));
+                    }
+                }
+
+                return list;
             }
         }
 
@@ -247,13 +253,14 @@ public sealed class SeriesStore
             _n[i] = n;
         }
 
-        public List<SeriesPoint> Read(long from, long to)
+        /// <summary>Buckets overlapping [from, to] that end by <paramref name="endBy"/> (where finer data takes over).</summary>
+        public List<SeriesPoint> Read(long from, long to, long endBy)
         {
             var list = new List<SeriesPoint>();
             for (var k = 0; k < Count; k++)
             {
                 var i = (_head + k) % capacity;
-                if (_start[i] + widthMs > from && _start[i] <= to)
+                if (_start[i] + widthMs > from && _start[i] <= to && _start[i] + widthMs <= endBy)
                 {
                     list.Add(new SeriesPoint(DateTimeOffset.FromUnixTimeMilliseconds(_start[i]), _sum[i] / _n[i], _min[i], _max[i]));
                 }

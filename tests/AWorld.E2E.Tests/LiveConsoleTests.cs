@@ -52,6 +52,7 @@ public sealed partial class LiveConsoleTests : IClassFixture<Browser>, IDisposab
         await Assertions.Expect(page.GetByTestId("live-chart").First.Locator("svg").First).ToBeVisibleAsync(Visible);
 
         // The latency chart grows as batches are appended: its p50 line gains segments without a reload.
+        await Screenshot(page, "region-early");
         await page.WaitForFunctionAsync(
             "() => { const p = document.querySelector('[data-testid=live-chart] path.apexcharts-line'); return p && (p.getAttribute('d').match(/L/g) || []).length > 20; }",
             null,
@@ -68,24 +69,26 @@ public sealed partial class LiveConsoleTests : IClassFixture<Browser>, IDisposab
         await Assertions.Expect(west.GetByTestId("traffic-share")).Not.ToHaveTextAsync("0.0%", new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
 
         await west.GetByTestId("failover-button").ClickAsync();
-        var dialog = op.GetByTestId("operation-dialog");
-        await Assertions.Expect(dialog.GetByTestId("plan-steps")).ToContainTextAsync("route53:ChangeResourceRecordSets", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        await Assertions.Expect(op.Locator(".mud-dialog")).ToBeVisibleAsync(Visible);
+        await Screenshot(op, "operation-dialog");
+        await Assertions.Expect(op.GetByTestId("plan-steps")).ToContainTextAsync("route53:ChangeResourceRecordSets", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
         await Assertions.Expect(op.GetByTestId("operation-submit")).ToBeDisabledAsync();
-        await op.GetByTestId("operation-reason").Locator("textarea").First.FillAsync("game day: drain Ireland");
-        await op.GetByTestId("operation-confirm").Locator("input").FillAsync("eu-west-1");
+        await op.GetByLabel("Reason (required)").FillAsync("game day: drain Ireland");
+        await op.GetByLabel("Type eu-west-1 to confirm").FillAsync("eu-west-1");
         await op.GetByTestId("operation-submit").ClickAsync();
         await Assertions.Expect(op.GetByTestId("operation").First).ToHaveAttributeAsync("data-state", "PendingApproval", new LocatorAssertionsToHaveAttributeOptions { Timeout = 30_000 });
         await Screenshot(op, "operation-requested");
 
         await using var managerContext = await _browser.Instance.NewContextAsync(new BrowserNewContextOptions { BaseURL = _server.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
         var manager = await SignInAsync(managerContext, "manager");
-        await manager.GotoAsync("/operations");
-        await manager.GetByTestId("approve-password").Locator("input").FillAsync("aworld-demo");
+        await manager.Locator(".mud-navmenu").GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "Operations" }).ClickAsync();
+        await Assertions.Expect(manager.GetByTestId("approve")).ToBeVisibleAsync(Visible);
+        await manager.GetByLabel("Your password").FillAsync("aworld-demo");
         await manager.GetByTestId("approve").ClickAsync();
         await Assertions.Expect(manager.GetByTestId("operation").First).ToHaveAttributeAsync("data-state", "Completed", new LocatorAssertionsToHaveAttributeOptions { Timeout = 90_000 });
         await Screenshot(manager, "operation-completed");
 
-        await op.GotoAsync("/");
+        await op.Locator(".mud-navmenu").GetByRole(AriaRole.Link, new LocatorGetByRoleOptions { Name = "Overview" }).ClickAsync();
         await Assertions.Expect(op.Locator("[data-testid=region-card][data-region=eu-west-1] [data-testid=traffic-share]")).ToHaveTextAsync("0.0%", new LocatorAssertionsToHaveTextOptions { Timeout = 60_000 });
     }
 
@@ -111,6 +114,12 @@ public sealed partial class LiveConsoleTests : IClassFixture<Browser>, IDisposab
         await page.FillAsync("#password", "aworld-demo");
         await page.ClickAsync("button[type=submit]");
         await Assertions.Expect(page.GetByTestId("region-card")).ToHaveCountAsync(3, new LocatorAssertionsToHaveCountOptions { Timeout = 30_000 });
+
+        // The page is prerendered first; it is interactive once live updates arrive over its circuit.
+        var caption = page.GetByText(SnapshotCaption());
+        await Assertions.Expect(caption).ToBeVisibleAsync(Visible);
+        var first = await caption.TextContentAsync();
+        await Assertions.Expect(caption).Not.ToHaveTextAsync(first!, new LocatorAssertionsToHaveTextOptions { Timeout = 30_000 });
         return page;
     }
 

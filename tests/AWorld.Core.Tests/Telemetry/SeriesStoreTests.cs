@@ -53,6 +53,23 @@ public class SeriesStoreTests
     }
 
     [Fact]
+    public void ReadSpanningTheRawRing_GivesAggregatesThenRawPoints_InOrder()
+    {
+        var store = Store(raw: 120);
+        for (var s = 0; s < 600; s++)
+        {
+            store.Append("a", T0.AddSeconds(s), s);
+        }
+
+        var points = store.Read("a", T0, T0.AddSeconds(599));
+
+        Assert.Equal(T0, points[0].At);
+        Assert.Equal(T0.AddSeconds(599), points[^1].At);
+        Assert.True(points.Zip(points.Skip(1)).All(p => p.First.At < p.Second.At));
+        Assert.Equal(120, points.Count(p => p.At >= T0.AddSeconds(480)));
+    }
+
+    [Fact]
     public void Memory_IsFixedPerSeries_AndTheBudgetIsEnforced()
     {
         var store = new SeriesStore(new SeriesStoreOptions { MemoryBudgetMegabytes = 1 });
