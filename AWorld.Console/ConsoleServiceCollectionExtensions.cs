@@ -65,7 +65,10 @@ public static class ConsoleServiceCollectionExtensions
         services.TryAddSingleton(sp => new CountermeasurePolicy(
             sp.GetRequiredService<OperationService>(),
             sp.GetRequiredService<IOptions<TelemetryOptions>>().Value,
-            sp.GetRequiredKeyedService<TimeProvider>(AWorld.Core.EstateClock.Key)));
+            sp.GetRequiredKeyedService<TimeProvider>(AWorld.Core.EstateClock.Key),
+            sp.GetRequiredService<AuditLog>(),
+            sp.GetService<IClientThrottler>(),
+            sp.GetService<IRegionScaler>()));
         services.TryAddSingleton<SignInThrottle>();
         services.TryAddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.TryAddSingleton<SignInService>();

@@ -67,6 +67,8 @@ public static class CoreServiceCollectionExtensions
             services.TryAddSingleton<IGlobalTableAdmin>(sp => sp.GetRequiredService<EstateTwin>());
             services.TryAddSingleton<IFaultInjector>(sp => sp.GetRequiredService<EstateTwin>());
             services.TryAddSingleton<ITrafficObserver>(sp => sp.GetRequiredService<EstateTwin>());
+            services.TryAddSingleton<IClientThrottler>(sp => sp.GetRequiredService<EstateTwin>());
+            services.TryAddSingleton<IRegionScaler>(sp => sp.GetRequiredService<EstateTwin>());
         }
 
         return services;

@@ -34,6 +34,25 @@ public sealed class OperationsOptions
     /// <summary>Automatic failover when independent signals agree a region is down and every rule holds.</summary>
     public bool AutoFailover { get; set; } = true;
 
+    /// <summary>A client sending more than this multiple of its usual rate is throttled.</summary>
+    [Range(2, 1000)]
+    public double ThrottleAtMultiple { get; set; } = 10;
+
+    /// <summary>A throttled client's limit, as a multiple of its usual rate (never below it: the client still works).</summary>
+    [Range(1, 100)]
+    public double ThrottleToMultiple { get; set; } = 2;
+
+    /// <summary>A region serving more than this multiple of its usual request rate for a minute is scaled out.</summary>
+    [Range(1.1, 100)]
+    public double ScaleOutAtLoadMultiple { get; set; } = 1.6;
+
+    /// <summary>Each scale-out multiplies capacity by this, up to <see cref="MaxScale"/>.</summary>
+    [Range(1.1, 10)]
+    public double ScaleOutStep { get; set; } = 1.5;
+
+    [Range(1, 100)]
+    public double MaxScale { get; set; } = 3;
+
     /// <summary>How long a region must look down on every signal before the ladder acts.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan AutoFailoverAfter { get; set; } = TimeSpan.FromSeconds(60);

@@ -97,11 +97,14 @@ public static class SafetyRules
         var receivers = plan.TargetWeights.Where(kv => kv.Value > 0 && kv.Key != plan.From).Select(kv => kv.Key).ToHashSet();
         var pairs = c.Snapshot?.Replication.Where(p => p.From == plan.From && receivers.Contains(p.To)).ToList() ?? [];
         var rpo = c.Estate.Objectives.Rpo;
-        var late = pairs.Where(p => p.LagMs is null || p.IsStale || p.LagMs > rpo.TotalMilliseconds).ToList();
         var risk = $"about {plan.DataAtRiskWrites:0} writes acknowledged in {plan.From} are in no other region yet (oldest {plan.DataAtRiskAge.TotalSeconds:0.0} s)";
+
+        // A pair whose source went quiet keeps its last measured lag: failing over does not lose more than that.
+        var late = pairs.Where(p => p.LagMs is null || p.LagMs > rpo.TotalMilliseconds).ToList();
         if (pairs.Count > 0 && late.Count == 0)
         {
-            return Pass(ReplicationWithinRpo, $"Replication from {plan.From} is within the RPO of {rpo}; {risk}.");
+            var quiet = pairs.Any(p => p.IsStale) ? $" (last measured {pairs.Max(p => p.DataAge)?.TotalSeconds:0} s ago, before {plan.From} went quiet)" : "";
+            return Pass(ReplicationWithinRpo, $"Replication from {plan.From} is within the RPO of {rpo}{quiet}; {risk}.");
         }
 
         return NeedsAcceptance($"Replication from {plan.From} is " + (pairs.Count == 0 ? "unmeasured" : string.Join("; ", late.Select(p => $"to {p.To} {Lag(p)}")))

@@ -82,6 +82,52 @@ public sealed partial class EstateTwin
         }
     }
 
+    Task<IReadOnlyList<ClientRate>> IClientThrottler.TopClientsAsync(string region, int count, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            ThrowIfDown(region, "APIGateway");
+            return Task.FromResult(_models[Estate.Region(region).Index].TopClients(count, _faults));
+        }
+    }
+
+    Task IClientThrottler.SetClientLimitAsync(string region, string client, double? requestsPerSecond, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            ThrowIfDown(region, "APIGateway");
+            var limits = _models[Estate.Region(region).Index].ClientLimits;
+            if (requestsPerSecond is { } limit)
+            {
+                limits[client] = limit;
+            }
+            else
+            {
+                limits.Remove(client);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    Task<double> IRegionScaler.GetScaleAsync(string region, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_models[Estate.Region(region).Index].Scale);
+        }
+    }
+
+    Task IRegionScaler.SetScaleAsync(string region, double scale, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            ThrowIfDown(region, "Lambda");
+            _models[Estate.Region(region).Index].Scale = scale;
+            return Task.CompletedTask;
+        }
+    }
+
     Task<ActiveFault> IFaultInjector.InjectAsync(FaultSpec spec, string? injectedBy, CancellationToken cancellationToken) =>
         Task.FromResult(Inject(spec, injectedBy));
 
@@ -123,6 +169,14 @@ public sealed partial class EstateTwin
         lock (_gate)
         {
             return [.. _faults.All];
+        }
+    }
+
+    private void ThrowIfDown(string region, string service)
+    {
+        if (IsDown(region))
+        {
+            throw new EstateServiceException(service, region, "ServiceUnavailable", "The service is unavailable in this region.");
         }
     }
 

@@ -13,7 +13,7 @@ namespace AWorld.Core.Simulation;
 /// Thread-safe: every public member takes one lock. Virtual time moves only through <see cref="Step"/> and
 /// <see cref="AdvanceTo"/>; <see cref="RunOn"/> ties it to a <see cref="TimeProvider"/> (real, accelerated or fake).
 /// </remarks>
-public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITrafficRouter, IGlobalTableAdmin, IFaultInjector, ITrafficObserver
+public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITrafficRouter, IGlobalTableAdmin, IFaultInjector, ITrafficObserver, IClientThrottler, IRegionScaler
 {
     private readonly Lock _gate = new();
     private readonly SimulationOptions _options;

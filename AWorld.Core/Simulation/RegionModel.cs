@@ -43,6 +43,30 @@ internal sealed class RegionModel
     /// <summary>Capacity multiplier (1 = as configured); countermeasures scale a region out.</summary>
     public double Scale { get; set; } = 1;
 
+    /// <summary>Requests per second clients sent to the region in the last second.</summary>
+    public double LastSentRps { get; private set; }
+
+    /// <summary>Per-client limits that replace the usage plan's default.</summary>
+    public Dictionary<string, double> ClientLimits { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The region's clients (API keys) by current rate, with their usual rate and limit.</summary>
+    public IReadOnlyList<Estate.ClientRate> TopClients(int count, FaultBook faults)
+    {
+        var storming = faults.StormMultiplier[_region] > 1 ? faults.StormClient[_region] ?? DefaultStormClient : null;
+        return Enumerable.Range(1, TenantCount)
+            .Select(k =>
+            {
+                var name = $"tenant-{k:D2}";
+                var baseline = TenantShares[k - 1] * LastSentRps;
+                var rate = name == storming ? baseline * faults.StormMultiplier[_region] : baseline;
+                var reduced = ClientLimits.TryGetValue(name, out var limit);
+                return new Estate.ClientRate(name, rate, baseline, reduced ? limit : _options.ClientRateLimitRequestsPerSecond, reduced);
+            })
+            .OrderByDescending(c => c.RequestsPerSecond)
+            .Take(count)
+            .ToList();
+    }
+
     /// <summary>Share of the estate's traffic sent by a named client (API key); unknown names get an average share.</summary>
     public static double TenantShare(string? client)
     {
@@ -64,6 +88,7 @@ internal sealed class RegionModel
         _cpuNoise = (0.98 * _cpuNoise) + (0.4 * _random.NextGaussian());
         _memoryNoise = (0.995 * _memoryNoise) + (0.05 * _random.NextGaussian());
 
+        LastSentRps = sentRps;
         if (faults.Outage[_region])
         {
             return (sentRps, 0);
@@ -74,10 +99,12 @@ internal sealed class RegionModel
         var throttled429 = 0.0;
         if (faults.StormMultiplier[_region] > 1)
         {
-            var normal = TenantShare(faults.StormClient[_region]) * sentRps;
+            var client = faults.StormClient[_region] ?? DefaultStormClient;
+            var normal = TenantShare(client) * sentRps;
             var storm = normal * faults.StormMultiplier[_region];
+            var clientLimit = ClientLimits.TryGetValue(client, out var reduced) ? reduced : _options.ClientRateLimitRequestsPerSecond;
             stormRps = storm - normal;
-            throttled429 = Math.Max(0, storm - _options.ClientRateLimitRequestsPerSecond);
+            throttled429 = Math.Max(0, storm - clientLimit);
         }
 
         var arriving = sentRps + stormRps;
@@ -106,7 +133,7 @@ internal sealed class RegionModel
         var rcu = invoked * 2.2 * Math.Exp(_readNoise);
 
         // A storm hammers a few hot keys: DynamoDB throttles part of what got through.
-        var hotKeyThrottled = stormRps > 0 ? _random.Poisson(Math.Min(stormRps, _options.ClientRateLimitRequestsPerSecond) * 0.3) : 0;
+        var hotKeyThrottled = stormRps > 0 ? _random.Poisson(Math.Max(0, stormRps - throttled429) * 0.3) : 0;
         var cpu = Math.Clamp(9 + (48 * load) + _cpuNoise, 0, 100);
         var memory = Math.Clamp(61 + (4 * Math.Sin((hourOfDay / 6 * Math.PI) + _phase)) + _memoryNoise, 0, 100);
         var connections = Math.Round(140 + (concurrency * 1.4) + (3 * _random.NextGaussian()));

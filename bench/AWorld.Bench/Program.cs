@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using AWorld.Bench.Live;
+using AWorld.Bench.Operations;
 using AWorld.Core.Estate;
 using AWorld.Core.Simulation;
 using AWorld.Core.Telemetry;
@@ -11,6 +12,9 @@ using AWorld.Core.Telemetry;
 // The live console in process (Kestrel on loopback), on both cores: a browser per page, SignalR clients on the hub.
 //   dotnet run -c Release --project bench/AWorld.Bench -- live-pages [--pages 50] [--seconds 60] [--warmup 10]
 //   dotnet run -c Release --project bench/AWorld.Bench -- hub-fanout [--connections 2000] [--seconds 60] [--batch 100] [--warmup 5] [--full-payload]
+// The operations engine on the console's SQLite stores and the twin, no web host: its own cost per operation, and
+// failover time after an outage with the countermeasure ladder acting, against the physical floor.
+//   dotnet run -c Release --project bench/AWorld.Bench -- ops-engine [--operations 200] [--seeds 5]
 var mode = args.FirstOrDefault() ?? "twin-day";
 return mode switch
 {
@@ -18,12 +22,13 @@ return mode switch
     "store-week" => await StoreWeek(),
     "live-pages" => await LivePages.RunAsync(new BenchArgs(args)),
     "hub-fanout" => await HubFanout.RunAsync(new BenchArgs(args)),
+    "ops-engine" => await OpsBench.RunAsync(new BenchArgs(args)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: AWorld.Bench twin-day|store-week|live-pages [--pages N] [--seconds S]|hub-fanout [--connections N] [--seconds S]");
+    Console.Error.WriteLine("usage: AWorld.Bench twin-day|store-week|live-pages [--pages N] [--seconds S]|hub-fanout [--connections N] [--seconds S]|ops-engine [--operations N] [--seeds N]");
     return 2;
 }
 

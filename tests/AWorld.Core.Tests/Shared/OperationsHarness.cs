@@ -22,7 +22,13 @@ internal sealed class OperationsHarness : IDisposable
         Audit = new AuditLog(AuditStore, Time);
         Service = new OperationService(Twin.Estate, Store, Twin, Stream, Audit, Time, options ?? new OperationsOptions());
         Executor = NewExecutor();
+        Countermeasures = new CountermeasurePolicy(Service, new TelemetryOptions(), Time, Audit, Twin, Twin);
     }
+
+    public CountermeasurePolicy Countermeasures { get; }
+
+    /// <summary>When set, the ladder evaluates every snapshot, as the console's driver does.</summary>
+    public bool LadderEnabled { get; set; }
 
     public FakeTimeProvider Time { get; } = new(Start);
 
@@ -58,7 +64,12 @@ internal sealed class OperationsHarness : IDisposable
         {
             Time.Advance(TimeSpan.FromSeconds(1));
             Twin.AdvanceTo(Time.GetUtcNow());
-            await Monitor.PollAsync();
+            var snapshot = await Monitor.PollAsync();
+            if (LadderEnabled)
+            {
+                await Countermeasures.EvaluateAsync(snapshot);
+            }
+
             await Executor.TickAsync();
         }
     }

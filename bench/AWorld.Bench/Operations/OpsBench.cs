@@ -1,0 +1,426 @@
+extern alias console;
+
+using System.Diagnostics;
+using System.Globalization;
+using AWorld.Bench.Live;
+using AWorld.Core;
+using AWorld.Core.Estate;
+using AWorld.Core.Evidence;
+using AWorld.Core.Operations;
+using AWorld.Core.Simulation;
+using AWorld.Core.Telemetry;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using ConsoleDbContext = console::AWorld.Console.Storage.ConsoleDbContext;
+using EfAuditStore = console::AWorld.Console.Storage.EfAuditStore;
+using EfOperationStore = console::AWorld.Console.Storage.EfOperationStore;
+
+namespace AWorld.Bench.Operations;
+
+/// <summary>
+/// The operations engine in process, on the console's real SQLite stores and the twin, without the web host:
+/// (1) the engine's own cost per operation (plan, checks, journal, audit), never the virtual waiting;
+/// (2) end-to-end failover time in the twin after an outage, with the countermeasure ladder acting by itself,
+/// next to the physical floor (health checks, TTL, sticky resolvers) and to the same run without the engine.
+/// </summary>
+internal static class OpsBench
+{
+    private const string Region = "eu-west-1";
+    private const int MaxVirtualSecondsPerOperation = 1800;
+    private const int MaxVirtualSecondsAfterFault = 3600;
+    private const double RecoveredRatio = 0.99;
+
+    private static readonly Actor Requester = new("olivia", RoleNames.Operator);
+    private static readonly Actor Approver = new("martin", RoleNames.Approver);
+
+    public static async Task<int> RunAsync(BenchArgs args)
+    {
+        var operations = args.Int("operations", 200, 1, 100_000);
+        var seeds = args.Int("seeds", 5, 1, 100);
+        Console.WriteLine($"ops-engine: {operations} operations (+5 warm-up), then {seeds} outage runs; GC server={System.Runtime.GCSettings.IsServerGC}; load average {Machine.LoadAverage()}");
+        var failures = await OverheadAsync(operations);
+        await FailoverAsync(seeds);
+        return failures == 0 ? 0 : 1;
+    }
+
+    // Part 1: Failover and Failback of eu-west-1 alternately, timing only the engine's calls.
+    private static async Task<int> OverheadAsync(int count)
+    {
+        using var world = new EngineWorld(42);
+        await world.RunAsync(TimeSpan.FromMinutes(5), engine: false);
+
+        const int warmup = 5;
+        var samples = new List<OperationSample>();
+        var failures = new List<string>();
+        var wall = Stopwatch.StartNew();
+        for (var i = 0; i < warmup + count; i++)
+        {
+            var kind = i % 2 == 0 ? OperationKind.Failover : OperationKind.Failback;
+            var (sample, failure) = await OneOperationAsync(world, kind);
+            if (i < warmup)
+            {
+                continue;
+            }
+
+            if (sample is not null)
+            {
+                samples.Add(sample);
+            }
+
+            if (failure is not null)
+            {
+                failures.Add($"#{i - warmup + 1} {kind}: {failure}");
+                if (failure.StartsWith("still open", StringComparison.Ordinal))
+                {
+                    break; // it holds the one-at-a-time rule; the rest would be refused
+                }
+            }
+        }
+
+        wall.Stop();
+        var done = samples.Where(s => s.Completed).ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[1] engine overhead: {done.Count}/{count} operations completed ({done.Count(s => s.Kind == OperationKind.Failover)} failover, {done.Count(s => s.Kind == OperationKind.Failback)} failback) in {wall.Elapsed.TotalSeconds:0.0} s wall; SQLite in {Path.GetDirectoryName(world.DatabasePath)}"));
+        Console.WriteLine("    per operation, engine time only (ms):        p50      p99     mean");
+        Line("request (plan, checks, insert, audit)", done.Select(s => s.RequestMs));
+        Line("approve (replan, checks, save, audit)", done.Select(s => s.ApproveMs));
+        Line("execution (sum of executor ticks)", done.Select(s => s.ExecuteMs));
+        Line("  failover execution", done.Where(s => s.Kind == OperationKind.Failover).Select(s => s.ExecuteMs));
+        Line("  failback execution", done.Where(s => s.Kind == OperationKind.Failback).Select(s => s.ExecuteMs));
+        Line("total", done.Select(s => s.RequestMs + s.ApproveMs + s.ExecuteMs));
+        Line("one executor tick (all ticks)", done.SelectMany(s => s.TickMs));
+        Line("  ticks that wrote (journal/state)", done.SelectMany(s => s.TickMs.Where((_, k) => s.TickWrote[k])));
+        Line("  ticks that only waited", done.SelectMany(s => s.TickMs.Where((_, k) => !s.TickWrote[k])));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"    per operation: journal lines {Range(done.Select(s => (double)s.JournalLines))}, audit entries {Range(done.Select(s => (double)s.AuditEntries))}, executor ticks {Range(done.Select(s => (double)s.Ticks))}, virtual duration failover {Range(done.Where(s => s.Kind == OperationKind.Failover).Select(s => s.VirtualSeconds))} s / failback {Range(done.Where(s => s.Kind == OperationKind.Failback).Select(s => s.VirtualSeconds))} s"));
+        var verified = (await world.Audit.VerifyAsync()).Verified;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"    totals: engine {done.Sum(s => s.RequestMs + s.ApproveMs + s.ExecuteMs) / 1000:0.00} s over {done.Sum(s => s.Ticks):N0} ticks, {done.Sum(s => s.JournalLines):N0} journal lines, {done.Sum(s => s.AuditEntries):N0} audit entries; audit chain verified: {verified}"));
+        Console.WriteLine(failures.Count == 0 ? "    failures: none" : $"    failures: {failures.Count}");
+        foreach (var failure in failures.Take(5))
+        {
+            Console.WriteLine($"      {failure}");
+        }
+
+        return failures.Count;
+    }
+
+    private static async Task<(OperationSample? Sample, string? Failure)> OneOperationAsync(EngineWorld world, OperationKind kind)
+    {
+        var auditBefore = (await world.AuditStore.LastAsync())?.Sequence ?? 0;
+        var t0 = Stopwatch.GetTimestamp();
+        var requested = await world.Service.RequestAsync(new OperationRequest(kind, Region, "bench"), Requester);
+        var requestMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        if (requested.Operation is not { } op || !requested.Succeeded)
+        {
+            await world.StepAsync();
+            return (null, $"request refused: {requested.Error}");
+        }
+
+        t0 = Stopwatch.GetTimestamp();
+        var approved = await world.Service.ApproveAsync(op.Id, Approver, op.Plan.Hash, false);
+        var approveMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        if (!approved.Succeeded)
+        {
+            await world.Service.RejectAsync(op.Id, Approver, "bench: approval was refused");
+            await world.StepAsync();
+            return (null, $"approval refused: {approved.Error}");
+        }
+
+        var ticks = new List<double>();
+        var wrote = new List<bool>();
+        var started = world.Clock.GetUtcNow();
+        Operation current = approved.Operation!;
+        while (true)
+        {
+            t0 = Stopwatch.GetTimestamp();
+            await world.Executor.TickAsync();
+            ticks.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+
+            var after = await world.Service.GetAsync(op.Id) ?? throw new InvalidOperationException($"{op.Id} vanished from the store.");
+            wrote.Add(after.Version != current.Version);
+            current = after;
+            if (!current.IsOpen)
+            {
+                break;
+            }
+
+            if (world.Clock.GetUtcNow() - started >= TimeSpan.FromSeconds(MaxVirtualSecondsPerOperation))
+            {
+                return (null, $"still open ({current.State}, step {current.NextStep + 1}) after {MaxVirtualSecondsPerOperation} virtual seconds");
+            }
+
+            await world.StepAsync();
+        }
+
+        var auditAfter = (await world.AuditStore.LastAsync())?.Sequence ?? 0;
+        var sample = new OperationSample(
+            kind, current.State == OperationState.Completed, requestMs, approveMs, ticks.Sum(), ticks, wrote, current.Journal.Length,
+            (int)(auditAfter - auditBefore), ((current.FinishedAt ?? world.Clock.GetUtcNow()) - current.RequestedAt).TotalSeconds);
+        return (sample, sample.Completed ? null : $"{current.State}: {current.Outcome}");
+    }
+
+    // Part 2: an outage of eu-west-1, the countermeasure ladder on, and the same seed with the engine off.
+    private static async Task FailoverAsync(int seeds)
+    {
+        var options = new OperationsOptions();
+        var estate = EstateTopology.Default;
+        var check = estate.HealthCheckFor(Region);
+        var sim = new SimulationOptions();
+        var ttl = estate.Dns.TtlSeconds;
+        var sticky = ttl * sim.StickyResolverTtlMultiple;
+        var detectionWorst = check.RequestIntervalSeconds * (check.FailureThreshold + 1);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"[2] outage of {Region} after 5 virtual min; RTO = fault → first second with clients' success >= {RecoveredRatio:P0} (twin truth); times in virtual s after the fault"));
+        Console.WriteLine("    seed  R53 unhealthy  signals agree  requested  approved  INSYNC  completed   RTO  RTO w/o engine  ops (state)");
+        var runs = new List<(FailoverRun Engine, FailoverRun Control)>();
+        for (var s = 0; s < seeds; s++)
+        {
+            var seed = 42 + s;
+            var withEngine = await OutageAsync(seed, engine: true);
+            var control = await OutageAsync(seed, engine: false);
+            runs.Add((withEngine, control));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"    {seed,4}  {S(withEngine.Route53Unhealthy),13}  {S(withEngine.SignalsAgree),13}  {S(withEngine.Requested),9}  {S(withEngine.Approved),8}  {S(withEngine.InSync),6}  {S(withEngine.Completed),9}  {S(withEngine.Rto),4}  {S(control.Rto),14}  {withEngine.Operations}"));
+            foreach (var note in withEngine.Notes.Concat(control.Notes.Select(n => "without engine: " + n)))
+            {
+                Console.WriteLine($"          ! {note}");
+            }
+        }
+
+        var rtos = runs.Where(r => r.Engine.Rto is not null).Select(r => r.Engine.Rto!.Value).ToList();
+        var controls = runs.Where(r => r.Control.Rto is not null).Select(r => r.Control.Rto!.Value).ToList();
+        var detections = runs.Where(r => r.Engine.Route53Unhealthy is not null).Select(r => r.Engine.Route53Unhealthy!.Value).ToList();
+        var drains = runs.Where(r => r.Engine.Rto is not null && r.Engine.Route53Unhealthy is not null).Select(r => r.Engine.Rto!.Value - r.Engine.Route53Unhealthy!.Value).ToList();
+        var decisions = runs.Where(r => r.Engine.Requested is not null && r.Engine.SignalsAgree is not null).Select(r => r.Engine.Requested!.Value - r.Engine.SignalsAgree!.Value).ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"    mean RTO {Mean(rtos):0} s with engine ({rtos.Count}/{seeds} recovered), {Mean(controls):0} s without the engine (Route 53 health-based routing alone)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"    floor model: detection {check.RequestIntervalSeconds} s x ({check.FailureThreshold} + 1) = {detectionWorst} s worst (measured {Mean(detections):0} s) + TTL {ttl} s + sticky {sim.StickyResolverShare:P0} of resolvers x {sticky:0} s = {detectionWorst + ttl + sticky:0} s worst; with measured detection {Mean(detections) + ttl + sticky:0} s; measured drain (R53 unhealthy → 99%) {Mean(drains):0} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"    engine on top: AutoFailoverAfter {options.AutoFailoverAfter.TotalSeconds:0} s + twin DNS propagation {sim.DnsChangePropagation.TotalSeconds:0} s = {(options.AutoFailoverAfter + sim.DnsChangePropagation).TotalSeconds:0} s modelled; measured signals agree → requested {Mean(decisions):0} s; RTO with − without engine {Mean(rtos) - Mean(controls):+0;-0;0} s"));
+    }
+
+    private static async Task<FailoverRun> OutageAsync(int seed, bool engine)
+    {
+        using var world = new EngineWorld(seed);
+        await world.RunAsync(TimeSpan.FromMinutes(5), engine);
+        var faultAt = world.Clock.GetUtcNow();
+        world.Twin.Inject(new FaultSpec(FaultKind.Outage, Region));
+        var threshold = new TelemetryOptions().Thresholds.ErrorRateUnhealthy;
+        double? route53Unhealthy = null, agree = null, rto = null;
+        var dropped = false;
+        var notes = new List<string>();
+        for (var s = 0; s < MaxVirtualSecondsAfterFault; s++)
+        {
+            var snapshot = await world.TickAsync(engine);
+            var since = (world.Clock.GetUtcNow() - faultAt).TotalSeconds;
+            var truth = world.Twin.Truth();
+            if (!truth.Regions.Single(r => r.Code == Region).Route53Healthy)
+            {
+                route53Unhealthy ??= since;
+            }
+
+            var seen = snapshot.Region(Region);
+            if (seen is { CheckersHealthyPercent: <= 18 } && (seen.IsStale || seen.ErrorRate5xx >= threshold))
+            {
+                agree ??= since;
+            }
+
+            var ratio = truth.Clients.LastSecondSuccessRatio;
+            if (ratio < RecoveredRatio)
+            {
+                if (rto is not null && notes.Count == 0)
+                {
+                    notes.Add(string.Create(CultureInfo.InvariantCulture, $"success fell again to {ratio:P1} at +{since:0} s after recovering at +{rto:0} s"));
+                }
+
+                dropped = true;
+            }
+            else if (dropped)
+            {
+                rto ??= since;
+            }
+
+            if (rto is not null && (!engine || (await world.Service.RecentAsync()) is { Count: > 0 } ops && !ops.Any(o => o.IsOpen)))
+            {
+                break;
+            }
+        }
+
+        if (rto is null)
+        {
+            notes.Add($"clients' success not back to {RecoveredRatio:P0} within {MaxVirtualSecondsAfterFault} virtual s");
+        }
+
+        var all = await world.Service.RecentAsync();
+        var failover = all.Where(o => o.Request.Kind == OperationKind.Failover && o.Request.From == Region).OrderBy(o => o.RequestedAt).FirstOrDefault();
+        double? At(DateTimeOffset? t) => t is { } v ? (v - faultAt).TotalSeconds : null;
+        var inSync = failover?.Journal.FirstOrDefault(j => j.Status == StepStatus.Succeeded && failover.Plan.Steps[j.Index].Action == StepAction.AwaitDnsInSync)?.At;
+        if (engine && failover is not null && failover.RequestedBy != Actor.System.Name)
+        {
+            notes.Add($"failover requested by {failover.RequestedBy}, not {Actor.System.Name}");
+        }
+
+        if (engine && failover is { State: not OperationState.Completed })
+        {
+            notes.Add($"{failover.Id} ended {failover.State}: {failover.Outcome ?? failover.Request.Reason}");
+        }
+
+        var summary = engine
+            ? string.Join(", ", all.OrderBy(o => o.RequestedAt).Select(o => $"{o.Request.Kind} by {o.RequestedBy} ({o.State})"))
+            : "-";
+        return new FailoverRun(route53Unhealthy, agree, At(failover?.RequestedAt), At(failover?.ApprovedAt), At(inSync), At(failover?.FinishedAt), rto, summary, notes);
+    }
+
+    private static void Line(string what, IEnumerable<double> values)
+    {
+        var list = values.ToList();
+        var delays = new Delays(list);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"    {what,-44} {delays.Percentile(50),8:0.000} {delays.Percentile(99),8:0.000} {Mean(list),8:0.000}   (n={list.Count:N0})"));
+    }
+
+    private static string Range(IEnumerable<double> values)
+    {
+        var list = values.ToList();
+        return list.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{list.Min():0}-{list.Max():0} (mean {list.Average():0.0})");
+    }
+
+    private static double Mean(List<double> values) => values.Count == 0 ? double.NaN : values.Average();
+
+    private static string S(double? seconds) => seconds is { } s ? s.ToString("0", CultureInfo.InvariantCulture) : "-";
+
+    private sealed record OperationSample(
+        OperationKind Kind,
+        bool Completed,
+        double RequestMs,
+        double ApproveMs,
+        double ExecuteMs,
+        IReadOnlyList<double> TickMs,
+        IReadOnlyList<bool> TickWrote,
+        int JournalLines,
+        int AuditEntries,
+        double VirtualSeconds)
+    {
+        public int Ticks => TickMs.Count;
+    }
+
+    private sealed record FailoverRun(
+        double? Route53Unhealthy,
+        double? SignalsAgree,
+        double? Requested,
+        double? Approved,
+        double? InSync,
+        double? Completed,
+        double? Rto,
+        string Operations,
+        IReadOnlyList<string> Notes);
+}
+
+/// <summary>
+/// One world: the twin on a manual clock, the monitor, and the operations engine on the console's SQLite stores in
+/// a temporary file that is deleted on dispose.
+/// </summary>
+internal sealed class EngineWorld : IDisposable
+{
+    private readonly SeriesStore _series = new();
+
+    public EngineWorld(long seed)
+    {
+        DatabasePath = Path.Combine(Path.GetTempPath(), $"aworld-opsbench-{Guid.NewGuid():N}.db");
+        var contexts = new SqliteContextFactory(DatabasePath);
+        using (var db = contexts.CreateDbContext())
+        {
+            db.Database.Migrate();
+        }
+
+        var options = new SimulationOptions { Seed = seed };
+        Twin = new EstateTwin(EstateTopology.Default, options, options.StartTime);
+        Clock = VirtualClock.Manual(Twin.StartTime);
+        var stream = new EstateStateStream(Clock);
+        var telemetry = new TelemetryOptions();
+        Monitor = new EstateMonitor(Twin.Estate, Twin, Twin, Twin, _series, stream, Clock, telemetry, Twin);
+        var operations = new EfOperationStore(contexts);
+        AuditStore = new EfAuditStore(contexts);
+        Audit = new AuditLog(AuditStore, Clock);
+        Service = new OperationService(Twin.Estate, operations, Twin, stream, Audit, Clock, new OperationsOptions { Cooldown = TimeSpan.Zero });
+        Executor = new OperationExecutor(Service, operations, Twin, Twin, Twin, Clock);
+        Policy = new CountermeasurePolicy(Service, telemetry, Clock);
+    }
+
+    public string DatabasePath { get; }
+
+    public EstateTwin Twin { get; }
+
+    public VirtualClock Clock { get; }
+
+    public EstateMonitor Monitor { get; }
+
+    public EfAuditStore AuditStore { get; }
+
+    public AuditLog Audit { get; }
+
+    public OperationService Service { get; }
+
+    public OperationExecutor Executor { get; }
+
+    public CountermeasurePolicy Policy { get; }
+
+    /// <summary>One virtual second of the world: the clock, the twin, a poll.</summary>
+    public async Task<EstateSnapshot> StepAsync()
+    {
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Twin.AdvanceTo(Clock.GetUtcNow());
+        return await Monitor.PollAsync();
+    }
+
+    /// <summary>One second as the console's driver runs it: step and poll, then the ladder and the executor.</summary>
+    public async Task<EstateSnapshot> TickAsync(bool engine)
+    {
+        var snapshot = await StepAsync();
+        if (engine)
+        {
+            await Policy.EvaluateAsync(snapshot);
+            await Executor.TickAsync();
+        }
+
+        return snapshot;
+    }
+
+    public async Task RunAsync(TimeSpan duration, bool engine)
+    {
+        for (var s = 0; s < duration.TotalSeconds; s++)
+        {
+            await TickAsync(engine);
+        }
+    }
+
+    public void Dispose()
+    {
+        Service.Dispose();
+        Audit.Dispose();
+
+        // SQLite pools connections; release the file before deleting it.
+        SqliteConnection.ClearAllPools();
+        foreach (var path in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm", DatabasePath + "-journal" })
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (IOException ex)
+            {
+                Console.Error.WriteLine($"could not delete {path}: {ex.Message}");
+            }
+        }
+    }
+
+    private sealed class SqliteContextFactory(string path) : IDbContextFactory<ConsoleDbContext>
+    {
+        private readonly DbContextOptions<ConsoleDbContext> _options =
+            new DbContextOptionsBuilder<ConsoleDbContext>().UseSqlite($"Data Source={path}").Options;
+
+        public ConsoleDbContext CreateDbContext() => new(_options);
+    }
+}
