@@ -23,6 +23,8 @@ public static class OperationsEndpoints
             await service.GetAsync(id, ct) is { } op ? Results.Ok(op) : Error(StatusCodes.Status404NotFound, $"No operation has id '{id}'."));
         ops.MapPost("/", RequestAsync);
         ops.MapPost("/{id}/approve", ApproveAsync);
+        ops.MapPost("/{id}/adopt", async (string id, ClaimsPrincipal user, OperationService service, CancellationToken ct) =>
+            ToResult(await service.AdoptAsync(id, ActorOf(user), ct)));
         ops.MapPost("/{id}/reject", async (string id, RejectBody? body, ClaimsPrincipal user, OperationService service, CancellationToken ct) =>
             ToResult(await service.RejectAsync(id, ActorOf(user), body?.Reason, ct)));
         return app;

@@ -96,6 +96,7 @@ internal static class OpsBench
         var verified = (await world.Audit.VerifyAsync()).Verified;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"    totals: engine {done.Sum(s => s.RequestMs + s.ApproveMs + s.ExecuteMs) / 1000:0.00} s over {done.Sum(s => s.Ticks):N0} ticks, {done.Sum(s => s.JournalLines):N0} journal lines, {done.Sum(s => s.AuditEntries):N0} audit entries; audit chain verified: {verified}"));
+        Console.WriteLine(await WaitingTickBreakdownAsync(world));
         Console.WriteLine(failures.Count == 0 ? "    failures: none" : $"    failures: {failures.Count}");
         foreach (var failure in failures.Take(5))
         {
@@ -103,6 +104,31 @@ internal static class OpsBench
         }
 
         return failures.Count;
+    }
+
+    // What one waiting tick is made of: the store calls it makes every second an operation waits.
+    private static async Task<string> WaitingTickBreakdownAsync(EngineWorld world)
+    {
+        const int rounds = 50;
+        var open = new List<double>();
+        var last = new List<double>();
+        var lease = new List<double>();
+        for (var i = 0; i < rounds; i++)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            await world.Operations.OpenAsync(CancellationToken.None);
+            open.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            t0 = Stopwatch.GetTimestamp();
+            await world.Operations.LastTrafficMoveAsync(CancellationToken.None);
+            last.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            t0 = Stopwatch.GetTimestamp();
+            await world.Operations.AcquireLeaseAsync("bench-probe", world.Clock.GetUtcNow(), TimeSpan.FromMinutes(2), CancellationToken.None);
+            lease.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+        }
+
+        await world.Operations.ReleaseLeaseAsync("bench-probe", CancellationToken.None);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"    a waiting tick's store calls (p50 ms): OpenAsync {new Delays(open).Percentile(50):0.000} (x2 per tick), LastTrafficMoveAsync {new Delays(last).Percentile(50):0.000}, AcquireLeaseAsync (a write, every tick) {new Delays(lease).Percentile(50):0.000}");
     }
 
     private static async Task<(OperationSample? Sample, string? Failure)> OneOperationAsync(EngineWorld world, OperationKind kind)
@@ -342,6 +368,7 @@ internal sealed class EngineWorld : IDisposable
         var telemetry = new TelemetryOptions();
         Monitor = new EstateMonitor(Twin.Estate, Twin, Twin, Twin, _series, stream, Clock, telemetry, Twin);
         var operations = new EfOperationStore(contexts);
+        Operations = operations;
         AuditStore = new EfAuditStore(contexts);
         Audit = new AuditLog(AuditStore, Clock);
         Service = new OperationService(Twin.Estate, operations, Twin, stream, Audit, Clock, new OperationsOptions { Cooldown = TimeSpan.Zero });
@@ -356,6 +383,8 @@ internal sealed class EngineWorld : IDisposable
     public VirtualClock Clock { get; }
 
     public EstateMonitor Monitor { get; }
+
+    public EfOperationStore Operations { get; }
 
     public EfAuditStore AuditStore { get; }
 
