@@ -56,7 +56,7 @@ internal static class OpsBench
         for (var i = 0; i < warmup + count; i++)
         {
             var kind = i % 2 == 0 ? OperationKind.Failover : OperationKind.Failback;
-            var (sample, failure) = await OneOperationAsync(world, kind);
+            var (sample, failure) = await OneOperationAsync(world, kind, record: i >= warmup);
             if (i < warmup)
             {
                 continue;
@@ -96,7 +96,8 @@ internal static class OpsBench
         var verified = (await world.Audit.VerifyAsync()).Verified;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"    totals: engine {done.Sum(s => s.RequestMs + s.ApproveMs + s.ExecuteMs) / 1000:0.00} s over {done.Sum(s => s.Ticks):N0} ticks, {done.Sum(s => s.JournalLines):N0} journal lines, {done.Sum(s => s.AuditEntries):N0} audit entries; audit chain verified: {verified}"));
-        Console.WriteLine(await WaitingTickBreakdownAsync(world));
+        Console.WriteLine("    where execution time goes, store calls summed over all ticks (calls, ms per call, share of execution):");
+        Console.WriteLine("      " + world.Calls.Summary(done.Sum(s => s.ExecuteMs)));
         Console.WriteLine(failures.Count == 0 ? "    failures: none" : $"    failures: {failures.Count}");
         foreach (var failure in failures.Take(5))
         {
@@ -106,32 +107,7 @@ internal static class OpsBench
         return failures.Count;
     }
 
-    // What one waiting tick is made of: the store calls it makes every second an operation waits.
-    private static async Task<string> WaitingTickBreakdownAsync(EngineWorld world)
-    {
-        const int rounds = 50;
-        var open = new List<double>();
-        var last = new List<double>();
-        var lease = new List<double>();
-        for (var i = 0; i < rounds; i++)
-        {
-            var t0 = Stopwatch.GetTimestamp();
-            await world.Operations.OpenAsync(CancellationToken.None);
-            open.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-            t0 = Stopwatch.GetTimestamp();
-            await world.Operations.LastTrafficMoveAsync(CancellationToken.None);
-            last.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-            t0 = Stopwatch.GetTimestamp();
-            await world.Operations.AcquireLeaseAsync("bench-probe", world.Clock.GetUtcNow(), TimeSpan.FromMinutes(2), CancellationToken.None);
-            lease.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-        }
-
-        await world.Operations.ReleaseLeaseAsync("bench-probe", CancellationToken.None);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"    a waiting tick's store calls (p50 ms): OpenAsync {new Delays(open).Percentile(50):0.000} (x2 per tick), LastTrafficMoveAsync {new Delays(last).Percentile(50):0.000}, AcquireLeaseAsync (a write, every tick) {new Delays(lease).Percentile(50):0.000}");
-    }
-
-    private static async Task<(OperationSample? Sample, string? Failure)> OneOperationAsync(EngineWorld world, OperationKind kind)
+    private static async Task<(OperationSample? Sample, string? Failure)> OneOperationAsync(EngineWorld world, OperationKind kind, bool record)
     {
         var auditBefore = (await world.AuditStore.LastAsync())?.Sequence ?? 0;
         var t0 = Stopwatch.GetTimestamp();
@@ -159,9 +135,11 @@ internal static class OpsBench
         Operation current = approved.Operation!;
         while (true)
         {
+            world.Calls.Recording = record;
             t0 = Stopwatch.GetTimestamp();
             await world.Executor.TickAsync();
             ticks.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            world.Calls.Recording = false;
 
             var after = await world.Service.GetAsync(op.Id) ?? throw new InvalidOperationException($"{op.Id} vanished from the store.");
             wrote.Add(after.Version != current.Version);
@@ -367,9 +345,8 @@ internal sealed class EngineWorld : IDisposable
         var stream = new EstateStateStream(Clock);
         var telemetry = new TelemetryOptions();
         Monitor = new EstateMonitor(Twin.Estate, Twin, Twin, Twin, _series, stream, Clock, telemetry, Twin);
-        var operations = new EfOperationStore(contexts);
-        Operations = operations;
-        AuditStore = new EfAuditStore(contexts);
+        var operations = new TimedOperationStore(new EfOperationStore(contexts), Calls);
+        AuditStore = new TimedAuditStore(new EfAuditStore(contexts), Calls);
         Audit = new AuditLog(AuditStore, Clock);
         Service = new OperationService(Twin.Estate, operations, Twin, stream, Audit, Clock, new OperationsOptions { Cooldown = TimeSpan.Zero });
         Executor = new OperationExecutor(Service, operations, Twin, Twin, Twin, Clock);
@@ -384,9 +361,10 @@ internal sealed class EngineWorld : IDisposable
 
     public EstateMonitor Monitor { get; }
 
-    public EfOperationStore Operations { get; }
+    /// <summary>Time spent in the stores while <see cref="CallTimer.Recording"/> is on.</summary>
+    public CallTimer Calls { get; } = new();
 
-    public EfAuditStore AuditStore { get; }
+    public IAuditStore AuditStore { get; }
 
     public AuditLog Audit { get; }
 
@@ -452,4 +430,84 @@ internal sealed class EngineWorld : IDisposable
 
         public ConsoleDbContext CreateDbContext() => new(_options);
     }
+}
+
+/// <summary>Sums the time of the store calls made while <see cref="Recording"/> is on.</summary>
+internal sealed class CallTimer
+{
+    private readonly Dictionary<string, (long Calls, double Ms)> _byName = new(StringComparer.Ordinal);
+
+    public bool Recording { get; set; }
+
+    public async Task<T> TimeAsync<T>(string name, Func<Task<T>> call)
+    {
+        if (!Recording)
+        {
+            return await call();
+        }
+
+        var t0 = Stopwatch.GetTimestamp();
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            var (calls, ms) = _byName.GetValueOrDefault(name);
+            _byName[name] = (calls + 1, ms + Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+        }
+    }
+
+    public async Task TimeAsync(string name, Func<Task> call) => await TimeAsync(name, async () =>
+    {
+        await call();
+        return 0;
+    });
+
+    public string Summary(double totalMs)
+    {
+        var parts = _byName.OrderByDescending(kv => kv.Value.Ms)
+            .Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value.Calls:N0} x {kv.Value.Ms / kv.Value.Calls:0.00} = {kv.Value.Ms / totalMs:P0}"));
+        var rest = totalMs - _byName.Values.Sum(v => v.Ms);
+        return string.Join("; ", parts) + string.Create(CultureInfo.InvariantCulture, $"; rest (rules, plan, JSON, twin) {rest / totalMs:P0}");
+    }
+}
+
+internal sealed class TimedOperationStore(IOperationStore inner, CallTimer timer) : IOperationStore
+{
+    public Task<Operation> AddAsync(Operation operation, CancellationToken cancellationToken) =>
+        timer.TimeAsync("op.Add", () => inner.AddAsync(operation, cancellationToken));
+
+    public Task<Operation> SaveAsync(Operation operation, CancellationToken cancellationToken) =>
+        timer.TimeAsync("op.Save", () => inner.SaveAsync(operation, cancellationToken));
+
+    public Task<Operation?> GetAsync(string id, CancellationToken cancellationToken) =>
+        timer.TimeAsync("op.Get", () => inner.GetAsync(id, cancellationToken));
+
+    public Task<IReadOnlyList<Operation>> ListAsync(int count, CancellationToken cancellationToken) =>
+        timer.TimeAsync("op.List", () => inner.ListAsync(count, cancellationToken));
+
+    public Task<IReadOnlyList<Operation>> OpenAsync(CancellationToken cancellationToken) =>
+        timer.TimeAsync("op.Open", () => inner.OpenAsync(cancellationToken));
+
+    public Task<DateTimeOffset?> LastTrafficMoveAsync(CancellationToken cancellationToken) =>
+        timer.TimeAsync("op.LastTrafficMove", () => inner.LastTrafficMoveAsync(cancellationToken));
+
+    public Task<long?> AcquireLeaseAsync(string operationId, DateTimeOffset now, TimeSpan ttl, CancellationToken cancellationToken) =>
+        timer.TimeAsync("op.AcquireLease", () => inner.AcquireLeaseAsync(operationId, now, ttl, cancellationToken));
+
+    public Task ReleaseLeaseAsync(string operationId, CancellationToken cancellationToken) =>
+        timer.TimeAsync("op.ReleaseLease", () => inner.ReleaseLeaseAsync(operationId, cancellationToken));
+}
+
+internal sealed class TimedAuditStore(IAuditStore inner, CallTimer timer) : IAuditStore
+{
+    public Task<AuditEntry?> LastAsync(CancellationToken cancellationToken = default) =>
+        timer.TimeAsync("audit.Last", () => inner.LastAsync(cancellationToken));
+
+    public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default) =>
+        timer.TimeAsync("audit.Append", () => inner.AppendAsync(entry, cancellationToken));
+
+    public Task<IReadOnlyList<AuditEntry>> ReadAsync(long fromSequence, int count, CancellationToken cancellationToken = default) =>
+        timer.TimeAsync("audit.Read", () => inner.ReadAsync(fromSequence, count, cancellationToken));
 }

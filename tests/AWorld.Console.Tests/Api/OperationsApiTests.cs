@@ -39,6 +39,25 @@ public sealed class OperationsApiTests : IDisposable
     }
 
     [Fact]
+    public async Task FiftyConcurrentApprovals_ThroughTheApi_ApproveOnce_AndExecuteOnce()
+    {
+        using var op = await _factory.ClientForAsync("operator");
+        using var manager = await _factory.ClientForAsync("manager");
+        await _factory.AdvanceAsync(TimeSpan.FromMinutes(1));
+        var requested = await op.PostAsJsonAsync("/api/operations", new { kind = "failover", from = "eu-west-1", reason = "drill" });
+        var id = (await requested.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ =>
+            manager.PostAsJsonAsync($"/api/operations/{id}/approve", new { password = ConsoleFactory.Password })));
+        await _factory.AdvanceAsync(TimeSpan.FromMinutes(8));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        var final = await op.GetFromJsonAsync<JsonElement>($"/api/operations/{id}");
+        Assert.Equal("Completed", final.GetProperty("state").GetString());
+        Assert.Single(final.GetProperty("journal").EnumerateArray(), j => j.GetProperty("index").GetInt32() == 0 && j.GetProperty("status").GetString() == "Succeeded");
+    }
+
+    [Fact]
     public async Task Request_ByAViewer_Is403_AndMalformedRequestsAre400()
     {
         using var noc = await _factory.ClientForAsync("noc");

@@ -22,8 +22,10 @@ public sealed class SimulationPageTests : IAsyncLifetime
         await _ctx.AdvanceAsync(TimeSpan.FromSeconds(2));
         var page = _ctx.Render<Simulation>();
 
-        await page.Find("[data-testid=inject-fault]").ClickAsync(new());
+        // Find and click on the renderer's thread: live updates may re-render the page at any moment.
+        await page.InvokeAsync(() => page.Find("[data-testid=inject-fault]").ClickAsync(new()));
 
+        page.WaitForAssertion(() => Assert.Single(_ctx.Twin.FaultHistory()));
         var fault = Assert.Single(_ctx.Twin.FaultHistory());
         Assert.Equal(("eu-west-1", "olivia"), (fault.Spec.Region, fault.InjectedBy));
         var activity = await _ctx.Services.GetRequiredService<AWorld.Core.Evidence.AuditLog>().RecentAsync(5);
@@ -39,9 +41,9 @@ public sealed class SimulationPageTests : IAsyncLifetime
         await _ctx.AdvanceAsync(TimeSpan.FromSeconds(2));
         var page = _ctx.Render<Simulation>();
 
-        await page.Find("[data-testid=inject-fault]").ClickAsync(new());
+        await page.InvokeAsync(() => page.Find("[data-testid=inject-fault]").ClickAsync(new()));
 
+        page.WaitForAssertion(() => Assert.Contains("Only an Operator or an Admin", page.Find("[data-testid=fault-error]").TextContent, StringComparison.Ordinal));
         Assert.Empty(_ctx.Twin.FaultHistory());
-        Assert.Contains("Only an Operator or an Admin", page.Find("[data-testid=fault-error]").TextContent, StringComparison.Ordinal);
     }
 }

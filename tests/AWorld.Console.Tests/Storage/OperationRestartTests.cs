@@ -1,0 +1,113 @@
+using AWorld.Console.Storage;
+using AWorld.Core;
+using AWorld.Core.Estate;
+using AWorld.Core.Evidence;
+using AWorld.Core.Operations;
+using AWorld.Core.Simulation;
+using AWorld.Core.Telemetry;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AWorld.Console.Tests.Storage;
+
+/// <summary>
+/// The executor killed at every point in turn and a new one started from the SQLite database (new contexts, new
+/// service, new executor — only the twin and the file survive): the operation completes exactly once.
+/// </summary>
+public sealed class OperationRestartTests : IDisposable
+{
+    private static readonly DateTimeOffset Start = new(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
+    private readonly string _database = Path.Combine(Path.GetTempPath(), $"aworld-restart-{Guid.NewGuid():N}.db");
+    private readonly FakeTimeProvider _time = new(Start);
+    private readonly EstateTwin _twin = new(EstateTopology.Default, new SimulationOptions { Seed = 11 }, Start);
+    private readonly EstateStateStream _stream;
+    private readonly EstateMonitor _monitor;
+
+    public OperationRestartTests()
+    {
+        _stream = new EstateStateStream(_time);
+        _monitor = new EstateMonitor(_twin.Estate, _twin, _twin, _twin, new SeriesStore(), _stream, _time, new TelemetryOptions(), _twin);
+        using var db = new Factory(_database).CreateDbContext();
+        db.Database.Migrate();
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(_database);
+    }
+
+    [Theory]
+    [InlineData(0, "after-act")]
+    [InlineData(0, "after-outcome")]
+    [InlineData(1, "after-act")]
+    [InlineData(1, "after-outcome")]
+    [InlineData(2, "after-act")]
+    [InlineData(2, "after-outcome")]
+    public async Task KilledAfterAStep_ARestartedConsole_CompletesTheOperationExactlyOnce(int step, string phase)
+    {
+        var first = Process();
+        await AdvanceAsync(first, TimeSpan.FromMinutes(1));
+        var op = (await first.Service.RequestAsync(new OperationRequest(OperationKind.Failover, "eu-west-1", "drill"), new Actor("olivia", RoleNames.Operator))).Operation!;
+        Assert.True((await first.Service.ApproveAsync(op.Id, new Actor("martin", RoleNames.Approver), op.Plan.Hash, false)).Succeeded);
+        var killed = false;
+        first.Executor.FaultHook = (index, at) => index == step && at == phase ? throw new InvalidOperationException("killed") : Task.CompletedTask;
+        for (var s = 0; s < 900 && !killed; s++)
+        {
+            try
+            {
+                await AdvanceAsync(first, TimeSpan.FromSeconds(1));
+            }
+            catch (InvalidOperationException)
+            {
+                killed = true;
+            }
+        }
+
+        Assert.True(killed);
+        first.Service.Dispose();
+        var second = Process();
+        for (var s = 0; s < 900 && (await second.Store.GetAsync(op.Id, default))!.IsOpen; s++)
+        {
+            await AdvanceAsync(second, TimeSpan.FromSeconds(1));
+        }
+
+        var finished = (await second.Store.GetAsync(op.Id, default))!;
+        Assert.Equal(OperationState.Completed, finished.State);
+        Assert.Single(finished.Journal, j => j.Index == 0 && j.Status == StepStatus.Succeeded);
+        Assert.Single(finished.Journal, j => j.Index == 2 && j.Status == StepStatus.Succeeded);
+        Assert.Equal(ChangeStatus.InSync, (await ((ITrafficRouter)_twin).GetChangeAsync("C000001", default)).Status);
+        await Assert.ThrowsAsync<EstateServiceException>(() => ((ITrafficRouter)_twin).GetChangeAsync("C000002", default));
+        var verification = await second.Audit.VerifyAsync();
+        Assert.True(verification.Verified, verification.Problem);
+        Assert.Single((await second.Audit.RecentAsync(500, "operation.finish")));
+        second.Service.Dispose();
+    }
+
+    private ConsoleProcess Process()
+    {
+        var contexts = new Factory(_database);
+        var store = new EfOperationStore(contexts);
+        var audit = new AuditLog(new EfAuditStore(contexts), _time);
+        var service = new OperationService(_twin.Estate, store, _twin, _stream, audit, _time, new OperationsOptions());
+        return new ConsoleProcess(store, audit, service, new OperationExecutor(service, store, _twin, _twin, _twin, _time));
+    }
+
+    private async Task AdvanceAsync(ConsoleProcess process, TimeSpan duration)
+    {
+        for (var s = 0; s < duration.TotalSeconds; s++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            _twin.AdvanceTo(_time.GetUtcNow());
+            await _monitor.PollAsync();
+            await process.Executor.TickAsync();
+        }
+    }
+
+    private sealed record ConsoleProcess(EfOperationStore Store, AuditLog Audit, OperationService Service, OperationExecutor Executor);
+
+    private sealed class Factory(string path) : IDbContextFactory<ConsoleDbContext>
+    {
+        public ConsoleDbContext CreateDbContext() => new(new DbContextOptionsBuilder<ConsoleDbContext>().UseSqlite($"Data Source={path}").Options);
+    }
+}
