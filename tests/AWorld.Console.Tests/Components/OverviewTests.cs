@@ -51,7 +51,7 @@ public sealed class OverviewTests : IAsyncLifetime
             Assert.Contains("Unhealthy", west.QuerySelector("[data-testid=region-health]")!.TextContent, StringComparison.Ordinal);
             Assert.Contains("data 2 min", west.QuerySelector("[data-testid=region-stale]")!.TextContent, StringComparison.Ordinal);
             Assert.Equal("—", west.QuerySelector("[data-testid=request-rate]")!.TextContent);
-        });
+        }, TimeSpan.FromSeconds(10));
         Assert.Contains("eu-west-1 unhealthy", page.Find("[data-testid=alerts]").TextContent, StringComparison.Ordinal);
         Assert.Contains("outage eu-west-1", page.Find("[data-testid=faults]").TextContent, StringComparison.Ordinal);
     }
