@@ -20,6 +20,7 @@ public sealed class OperationExecutor(
     TimeProvider time)
 {
     private static readonly TimeSpan LeaseTtl = TimeSpan.FromMinutes(2);
+    private (string? Operation, long Token, DateTimeOffset Until) _lease;
 
     /// <summary>Tests inject crashes here: called with the step index and "after-act" or "after-outcome".</summary>
     public Func<int, string, Task>? FaultHook { get; set; }
@@ -51,7 +52,7 @@ public sealed class OperationExecutor(
                 op = started;
             }
 
-            var token = await store.AcquireLeaseAsync(op.Id, now, LeaseTtl, cancellationToken);
+            var token = await LeaseAsync(op.Id, now, cancellationToken);
             if (token is null)
             {
                 return;
@@ -141,7 +142,7 @@ public sealed class OperationExecutor(
             return null;
         }
 
-        if (await store.AcquireLeaseAsync(op.Id, now, LeaseTtl, cancellationToken) is null)
+        if (await LeaseAsync(op.Id, now, cancellationToken) is null)
         {
             return null;
         }
@@ -149,6 +150,19 @@ public sealed class OperationExecutor(
         var executing = await service.SaveAsync(op with { State = OperationState.Executing, Checks = checks, Plan = replanned.Plan }, cancellationToken);
         await service.AuditAsync(Actor.System, "operation.execute", executing, "started", $"approved by {op.ApprovedBy}", cancellationToken);
         return executing;
+    }
+
+    /// <summary>Takes or renews the lease; a lease held with more than half its time left is not written again.</summary>
+    private async Task<long?> LeaseAsync(string operationId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_lease.Operation == operationId && _lease.Until - now > LeaseTtl / 2)
+        {
+            return _lease.Token;
+        }
+
+        var token = await store.AcquireLeaseAsync(operationId, now, LeaseTtl, cancellationToken);
+        _lease = token is { } t ? (operationId, t, now + LeaseTtl) : default;
+        return token;
     }
 
     private async Task<(StepStatus Status, string Detail)> ActAsync(Operation op, PlanStep step, CancellationToken cancellationToken)
@@ -188,7 +202,11 @@ public sealed class OperationExecutor(
                 {
                     var share = await traffic.SentShareAsync(plan.From, cancellationToken);
                     var text = string.Create(CultureInfo.InvariantCulture, $"{plan.From} receives {share:P1} of client traffic");
-                    var done = op.Request.Kind == OperationKind.Failover ? share <= Options.DrainedShare : share > Options.DrainedShare;
+
+                    // Failback counts as verified once the region has at least half the share its weight gives it.
+                    var total = plan.TargetWeights.Values.Sum();
+                    var expected = total > 0 ? (double)plan.TargetWeights.GetValueOrDefault(plan.From) / total : 0;
+                    var done = op.Request.Kind == OperationKind.Failover ? share <= Options.DrainedShare : share >= Math.Max(Options.DrainedShare, expected / 2);
                     return (done ? StepStatus.Succeeded : StepStatus.Waiting, text);
                 }
 
@@ -261,6 +279,7 @@ public sealed class OperationExecutor(
     {
         var finished = await service.SaveAsync(op with { State = state, Outcome = outcome, FinishedAt = time.GetUtcNow() }, cancellationToken);
         await store.ReleaseLeaseAsync(op.Id, cancellationToken);
+        _lease = default;
         await service.AuditAsync(Actor.System, "operation.finish", finished, state.ToString().ToLowerInvariant(), outcome, cancellationToken);
     }
 
