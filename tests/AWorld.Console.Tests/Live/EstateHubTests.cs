@@ -39,7 +39,15 @@ public sealed class EstateHubTests : IDisposable
             lock (received)
             {
                 received.Add(s);
-                (received.Count == 1 ? first : later).TrySetResult(s);
+                if (received.Count == 1)
+                {
+                    first.TrySetResult(s);
+                }
+                else if (s.Sequence > received[0].Sequence)
+                {
+                    // A broadcast of the snapshot the client got on connect may still be on its way: wait for a newer one.
+                    later.TrySetResult(s);
+                }
             }
         });
 
