@@ -137,7 +137,7 @@ internal static class HubFanout
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"messages                 received {delays.Count:N0} of expected {expected:N0} (connections × pushed) = {(expected == 0 ? 0 : 100.0 * delays.Count / expected):0.00}%; {incomplete} connections missed some; {duplicates} duplicates"));
         Console.WriteLine($"publish → receive delay  {delays.Summary()}");
-        Console.WriteLine($"Publish() held up by     {new Delays(console.Publications.PublishSpans(from, to)).Summary()} (the hub broadcast runs inline on the driver's thread)");
+        Console.WriteLine($"Publish() held up by     {new Delays(console.Publications.PublishSpans(from, to)).Summary()} (time Publish() spent notifying subscribers)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target p99 < 1000 ms     {(delays.Count > 0 && delays.Percentile(99) < 1000 ? "met" : "NOT met")}"));
         Console.WriteLine($"during the window        {Machine.CpuSummary(cpuFrom, cpuTo)}");
         Console.WriteLine($"process                  working set {Memory.Mb(Environment.WorkingSet)}, managed heap {Memory.Mb(GC.GetTotalMemory(false))}, open files {Machine.OpenFileCount()}");

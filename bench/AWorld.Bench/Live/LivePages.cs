@@ -167,7 +167,7 @@ internal static partial class LivePages
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"reached the DOM          {delays.Count:N0} (page, snapshot) pairs = {(published.Count * loads.Count == 0 ? 0 : 100.0 * delays.Count / (published.Count * loads.Count)):0.0}% of published × pages; per page min {(perPage.Count == 0 ? 0 : perPage.Min())}, max {(perPage.Count == 0 ? 0 : perPage.Max())}"));
         Console.WriteLine($"publish → DOM delay      {delays.Summary()}{(negative > 0 ? $" ({negative} negative: clock mismatch)" : "")}");
-        Console.WriteLine($"Publish() held up by     {new Delays(console.Publications.PublishSpans(from, to)).Summary()} (subscribers run inline on the driver's thread: hub broadcast + every page's render)");
+        Console.WriteLine($"Publish() held up by     {new Delays(console.Publications.PublishSpans(from, to)).Summary()} (time Publish() spent notifying subscribers)");
         Console.WriteLine($"server managed heap      0 pages {Memory.Mb(before.Heap)} → {circuits} circuits {Memory.Mb(after.Heap)}: {Memory.Mb(perCircuit)} ({perCircuit / 1024.0:0} KB) per circuit");
         Console.WriteLine($"process working set      0 pages {Memory.Mb(before.WorkingSet)} → {circuits} circuits {Memory.Mb(after.WorkingSet)} (server + bench + Playwright client)");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"browser (child) PSS      {childrenBefore:0} MB → {childrenAfter:0} MB ({Machine.DescendantCount()} processes)"));
