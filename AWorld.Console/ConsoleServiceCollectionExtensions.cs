@@ -61,7 +61,8 @@ public static class ConsoleServiceCollectionExtensions
             sp.GetRequiredService<ITrafficRouter>(),
             sp.GetRequiredService<IGlobalTableAdmin>(),
             sp.GetRequiredService<ITrafficObserver>(),
-            sp.GetRequiredKeyedService<TimeProvider>(AWorld.Core.EstateClock.Key)));
+            sp.GetRequiredKeyedService<TimeProvider>(AWorld.Core.EstateClock.Key),
+            sp.GetService<ITableRouting>()));
         services.TryAddSingleton(sp => new CountermeasurePolicy(
             sp.GetRequiredService<OperationService>(),
             sp.GetRequiredService<IOptions<TelemetryOptions>>().Value,

@@ -69,6 +69,7 @@ public static class CoreServiceCollectionExtensions
             services.TryAddSingleton<ITrafficObserver>(sp => sp.GetRequiredService<EstateTwin>());
             services.TryAddSingleton<IClientThrottler>(sp => sp.GetRequiredService<EstateTwin>());
             services.TryAddSingleton<IRegionScaler>(sp => sp.GetRequiredService<EstateTwin>());
+            services.TryAddSingleton<ITableRouting>(sp => sp.GetRequiredService<EstateTwin>());
         }
 
         return services;

@@ -4,7 +4,7 @@ using AWorld.Core.Operations;
 
 namespace AWorld.Console.Api;
 
-public sealed record OperationBody(string? Kind, string? From, string? To, string? Reason, string? Table, DateTimeOffset? PointInTime, IReadOnlyList<OverrideBody>? Overrides);
+public sealed record OperationBody(string? Kind, string? From, string? To, string? Reason, string? Table, DateTimeOffset? PointInTime, IReadOnlyList<OverrideBody>? Overrides, string? RestoredTable = null);
 
 public sealed record OverrideBody(string? Rule, string? Reason);
 
@@ -36,7 +36,7 @@ public static class OperationsEndpoints
     {
         if (body is null || !Enum.TryParse<OperationKind>(body.Kind, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
         {
-            return Error(StatusCodes.Status400BadRequest, $"'kind' is '{body?.Kind}'; use failover, failback or restore, e.g. {{\"kind\":\"failover\",\"from\":\"eu-west-1\",\"reason\":\"…\"}}.");
+            return Error(StatusCodes.Status400BadRequest, $"'kind' is '{body?.Kind}'; use failover, failback, restore or cutover, e.g. {{\"kind\":\"failover\",\"from\":\"eu-west-1\",\"reason\":\"…\"}}.");
         }
 
         if (string.IsNullOrWhiteSpace(body.From))
@@ -46,8 +46,14 @@ public static class OperationsEndpoints
 
         var actor = ActorOf(user);
         var overrides = body.Overrides?.Select(o => new RuleOverride(o.Rule ?? "", actor.Name, o.Reason ?? "", time.GetUtcNow())).ToList();
-        var result = await service.RequestAsync(new OperationRequest(kind, body.From, body.Reason ?? "", body.To, body.Table, body.PointInTime), actor, overrides, ct);
-        return result.Succeeded ? Results.Created($"/api/operations/{result.Operation!.Id}", result.Operation) : ToResult(result);
+        var result = await service.RequestAsync(new OperationRequest(kind, body.From, body.Reason ?? "", body.To, body.Table, body.PointInTime, body.RestoredTable), actor, overrides, ct);
+        if (result.Succeeded)
+        {
+            return Results.Created($"/api/operations/{result.Operation!.Id}", result.Operation);
+        }
+
+        // A request refused by its plan or by a rule is bad input for this moment: 400, with the checks.
+        return result.Forbidden ? ToResult(result) : Results.Json(new { error = result.Error, checks = result.Checks }, statusCode: StatusCodes.Status400BadRequest);
     }
 
     private static async Task<IResult> ApproveAsync(string id, ApproveBody? body, ClaimsPrincipal user, HttpContext http, SignInService signIn, OperationService service, CancellationToken ct)

@@ -12,6 +12,9 @@ public enum OperationKind
 
     /// <summary>Restore a table replica in <see cref="OperationRequest.From"/> to a point in time, into a new table.</summary>
     Restore,
+
+    /// <summary>Switch the application in <see cref="OperationRequest.From"/> to a restored table; approved on its own.</summary>
+    Cutover,
 }
 
 public enum OperationState
@@ -29,7 +32,7 @@ public enum OperationState
 }
 
 /// <summary>What someone asks for. <see cref="From"/> is the region the operation is about.</summary>
-public sealed record OperationRequest(OperationKind Kind, string From, string Reason, string? To = null, string? Table = null, DateTimeOffset? PointInTime = null);
+public sealed record OperationRequest(OperationKind Kind, string From, string Reason, string? To = null, string? Table = null, DateTimeOffset? PointInTime = null, string? RestoredTable = null);
 
 public enum StepAction
 {
@@ -47,6 +50,12 @@ public enum StepAction
 
     /// <summary>DynamoDB DescribeTable until the restored table is ACTIVE with the asked point in time.</summary>
     VerifyRestore,
+
+    /// <summary>Point the application at the restored table (its configuration).</summary>
+    SwitchTable,
+
+    /// <summary>Read the configuration back until it names the restored table.</summary>
+    VerifyCutover,
 }
 
 /// <summary>One step of a plan and the exact call it makes.</summary>

@@ -17,7 +17,8 @@ public sealed class OperationExecutor(
     ITrafficRouter router,
     IGlobalTableAdmin tables,
     ITrafficObserver traffic,
-    TimeProvider time)
+    TimeProvider time,
+    ITableRouting? tableRouting = null)
 {
     private static readonly TimeSpan LeaseTtl = TimeSpan.FromMinutes(2);
     private (string? Operation, long Token, DateTimeOffset Until) _lease;
@@ -230,9 +231,35 @@ public sealed class OperationExecutor(
                         return (StepStatus.Waiting, $"{table.TableName} is still CREATING");
                     }
 
+                    if (op.Request.Kind == OperationKind.Cutover)
+                    {
+                        return table.Status == TableStatus.Active && table.RestoreSummary is not null
+                            ? (StepStatus.Succeeded, $"{table.TableName} ACTIVE, restored to {table.RestoreSummary.RestoreDateTime:O}")
+                            : (StepStatus.Failed, $"{table.TableName} is {table.Status}{(table.RestoreSummary is null ? ", and not a restored table" : "")}");
+                    }
+
                     return table.Status == TableStatus.Active && table.RestoreSummary?.RestoreDateTime == plan.PointInTime
                         ? (StepStatus.Succeeded, $"{table.TableName} ACTIVE, restored to {plan.PointInTime:O}")
                         : (StepStatus.Failed, $"{table.TableName} is {table.Status} restored to {table.RestoreSummary?.RestoreDateTime:O}, not {plan.PointInTime:O}");
+                }
+
+                case StepAction.SwitchTable:
+                {
+                    var routing = tableRouting ?? throw new EstateServiceException("AppConfig", plan.From, "NotConfigured", "No table routing is configured for cutovers.");
+                    var current = await routing.GetActiveTableAsync(plan.RestoreTable!, plan.From, cancellationToken);
+                    if (current == plan.RestoreTarget)
+                    {
+                        return (StepStatus.Succeeded, $"already using {current}");
+                    }
+
+                    await routing.SetActiveTableAsync(plan.RestoreTable!, plan.From, plan.RestoreTarget!, cancellationToken);
+                    return (StepStatus.Succeeded, $"switched from {current} to {plan.RestoreTarget}");
+                }
+
+                case StepAction.VerifyCutover:
+                {
+                    var current = await tableRouting!.GetActiveTableAsync(plan.RestoreTable!, plan.From, cancellationToken);
+                    return current == plan.RestoreTarget ? (StepStatus.Succeeded, $"the application uses {current}") : (StepStatus.Waiting, $"the application still uses {current}");
                 }
 
                 default:
@@ -266,6 +293,16 @@ public sealed class OperationExecutor(
 
             op = await service.SaveAsync(op with { Journal = op.Journal.Add(new StepRecord(0, StepStatus.Compensated, time.GetUtcNow(), what, token)) }, cancellationToken);
             await FinishAsync(op, OperationState.RolledBack, $"Step {index + 1} failed ({detail}); rolled back: {what}.", cancellationToken);
+            return;
+        }
+
+        var switched = op.Journal.FirstOrDefault(j => j.Status == StepStatus.Succeeded && op.Plan.Steps[j.Index].Action == StepAction.SwitchTable);
+        if (switched is not null && tableRouting is not null && switched.Detail.StartsWith("switched from ", StringComparison.Ordinal))
+        {
+            var previous = switched.Detail["switched from ".Length..].Split(" to ")[0];
+            await tableRouting.SetActiveTableAsync(op.Plan.RestoreTable!, op.Plan.From, previous, cancellationToken);
+            op = await service.SaveAsync(op with { Journal = op.Journal.Add(new StepRecord(switched.Index, StepStatus.Compensated, time.GetUtcNow(), $"switched back to {previous}", token)) }, cancellationToken);
+            await FinishAsync(op, OperationState.RolledBack, $"Step {index + 1} failed ({detail}); rolled back: the application uses {previous} again.", cancellationToken);
             return;
         }
 

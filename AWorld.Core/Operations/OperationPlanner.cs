@@ -28,9 +28,12 @@ public static class OperationPlanner
             return Fail($"'to' is '{to}'; give another region of the estate, or leave it out.");
         }
 
-        return request.Kind == OperationKind.Restore
-            ? PlanRestore(request, estate, snapshot, now)
-            : PlanTraffic(request, from, estate, records, snapshot, options);
+        return request.Kind switch
+        {
+            OperationKind.Restore => PlanRestore(request, estate, snapshot, now),
+            OperationKind.Cutover => PlanCutover(request, estate),
+            _ => PlanTraffic(request, from, estate, records, snapshot, options),
+        };
     }
 
     private static PlanOutcome PlanTraffic(OperationRequest request, Region from, EstateTopology estate, IReadOnlyList<TrafficRecord> records, EstateSnapshot? snapshot, OperationsOptions options)
@@ -131,6 +134,33 @@ public static class OperationPlanner
         var none = new RtoPrediction(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
         return new PlanOutcome(
             new OperationPlan(OperationKind.Restore, request.From, null, steps, ImmutableDictionary<string, int>.Empty, ImmutableDictionary<string, int>.Empty, none, 0, TimeSpan.Zero, table.Name, target, pointInTime, hash),
+            null);
+    }
+
+    private static PlanOutcome PlanCutover(OperationRequest request, EstateTopology estate)
+    {
+        var table = estate.Tables.FirstOrDefault(t => t.Name == request.Table);
+        if (table is null || !table.Replicas.Contains(request.From))
+        {
+            return Fail($"'table' is '{request.Table}'; give the global table whose replica in {request.From} the application should stop using.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.RestoredTable) || !request.RestoredTable.StartsWith(table.Name + "-restored-", StringComparison.Ordinal))
+        {
+            return Fail($"'restoredTable' is '{request.RestoredTable}'; give the table a completed restore of {table.Name} created (named {table.Name}-restored-…).");
+        }
+
+        var target = request.RestoredTable;
+        ImmutableArray<PlanStep> steps =
+        [
+            new(0, StepAction.VerifyRestore, "Verify the restored table", $"dynamodb:DescribeTable {target} in {request.From} until ACTIVE"),
+            new(1, StepAction.SwitchTable, "Point the application at the restored table", $"appconfig:PutParameter /aworld/tables/{table.Name}/{request.From} = {target}"),
+            new(2, StepAction.VerifyCutover, "Verify the application uses it", $"appconfig:GetParameter /aworld/tables/{table.Name}/{request.From} until it is {target}"),
+        ];
+        var hash = Hash(OperationKind.Cutover, request.From, null, ImmutableDictionary<string, int>.Empty, steps, table.Name, target, null);
+        var none = new RtoPrediction(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
+        return new PlanOutcome(
+            new OperationPlan(OperationKind.Cutover, request.From, null, steps, ImmutableDictionary<string, int>.Empty, ImmutableDictionary<string, int>.Empty, none, 0, TimeSpan.Zero, table.Name, target, null, hash),
             null);
     }
 

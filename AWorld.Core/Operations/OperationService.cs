@@ -326,9 +326,10 @@ public sealed class OperationService : IDisposable
 
     internal async Task<PlanOutcome> ReplanAsync(Operation op, CancellationToken cancellationToken)
     {
-        if (op.Request.Kind == OperationKind.Restore)
+        if (op.Request.Kind is OperationKind.Restore or OperationKind.Cutover)
         {
-            // A restore's plan is fixed by its table and point in time; re-planning would move "latest".
+            // A restore's plan is fixed by its table and point in time (re-planning would move "latest"); a
+            // cutover's by its tables.
             return new PlanOutcome(op.Plan, null);
         }
 

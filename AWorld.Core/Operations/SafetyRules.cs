@@ -34,7 +34,7 @@ public static class SafetyRules
         var op = c.Operation;
         var results = op.MovesTraffic
             ? new[] { Serving(c), TargetHealthy(c), Replication(c), OneAtATime(c), CooldownRule(c) }
-            : [OneAtATime(c), PitrWindow(c)];
+            : c.Operation.Request.Kind == OperationKind.Restore ? [OneAtATime(c), PitrWindow(c)] : [OneAtATime(c)];
         return [.. results.Select(r => Apply(r, op))];
     }
 

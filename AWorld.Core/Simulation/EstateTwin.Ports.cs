@@ -128,6 +128,24 @@ public sealed partial class EstateTwin
         }
     }
 
+    Task<string> ITableRouting.GetActiveTableAsync(string table, string region, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_activeTables.TryGetValue((table, region), out var physical) ? physical : table);
+        }
+    }
+
+    Task ITableRouting.SetActiveTableAsync(string table, string region, string physicalTable, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _tables.Describe(physicalTable, region, StartTime.AddSeconds(_second), IsDown(region));
+            _activeTables[(table, region)] = physicalTable;
+            return Task.CompletedTask;
+        }
+    }
+
     Task<ActiveFault> IFaultInjector.InjectAsync(FaultSpec spec, string? injectedBy, CancellationToken cancellationToken) =>
         Task.FromResult(Inject(spec, injectedBy));
 

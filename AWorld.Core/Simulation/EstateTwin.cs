@@ -13,7 +13,7 @@ namespace AWorld.Core.Simulation;
 /// Thread-safe: every public member takes one lock. Virtual time moves only through <see cref="Step"/> and
 /// <see cref="AdvanceTo"/>; <see cref="RunOn"/> ties it to a <see cref="TimeProvider"/> (real, accelerated or fake).
 /// </remarks>
-public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITrafficRouter, IGlobalTableAdmin, IFaultInjector, ITrafficObserver, IClientThrottler, IRegionScaler
+public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITrafficRouter, IGlobalTableAdmin, IFaultInjector, ITrafficObserver, IClientThrottler, IRegionScaler, ITableRouting
 {
     private readonly Lock _gate = new();
     private readonly SimulationOptions _options;
@@ -31,6 +31,7 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
     private readonly bool[] _down;
     private readonly long[] _writes;
     private readonly double[] _latencyP50;
+    private readonly Dictionary<(string Table, string Region), string> _activeTables = [];
     private long _second;
     private double _requestsSent;
     private double _requestsFailed;

@@ -76,6 +76,39 @@ public sealed class OperationsApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Restore_ThenCutover_EachWithItsOwnApproval()
+    {
+        using var op = await _factory.ClientForAsync("operator");
+        using var manager = await _factory.ClientForAsync("manager");
+        await _factory.AdvanceAsync(TimeSpan.FromMinutes(2));
+        var at = _factory.Time.GetUtcNow().AddHours(-2);
+
+        var tooOld = await op.PostAsJsonAsync("/api/operations", new { kind = "restore", from = "eu-west-1", table = "aworld-sessions", pointInTime = at.AddDays(-40), reason = "bad deploy" });
+        Assert.Equal(HttpStatusCode.BadRequest, tooOld.StatusCode);
+        Assert.Contains("outside the restorable window", await Error(tooOld), StringComparison.Ordinal);
+
+        var restore = await (await op.PostAsJsonAsync("/api/operations", new { kind = "restore", from = "eu-west-1", table = "aworld-sessions", pointInTime = at, reason = "bad deploy" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var restoreId = restore.GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await manager.PostAsJsonAsync($"/api/operations/{restoreId}/approve", new { password = ConsoleFactory.Password })).StatusCode);
+        await _factory.AdvanceAsync(TimeSpan.FromMinutes(16));
+        var restored = await op.GetFromJsonAsync<JsonElement>($"/api/operations/{restoreId}");
+        Assert.Equal("Completed", restored.GetProperty("state").GetString());
+        var target = restored.GetProperty("plan").GetProperty("restoreTarget").GetString()!;
+
+        var cutover = await (await op.PostAsJsonAsync("/api/operations", new { kind = "cutover", from = "eu-west-1", table = "aworld-sessions", restoredTable = target, reason = "use the clean copy" }))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var cutoverId = cutover.GetProperty("id").GetString()!;
+        Assert.Equal("PendingApproval", cutover.GetProperty("state").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await manager.PostAsJsonAsync($"/api/operations/{cutoverId}/approve", new { password = ConsoleFactory.Password })).StatusCode);
+        await _factory.AdvanceAsync(TimeSpan.FromSeconds(10));
+
+        var done = await op.GetFromJsonAsync<JsonElement>($"/api/operations/{cutoverId}");
+        Assert.Equal("Completed", done.GetProperty("state").GetString());
+        Assert.Contains($"switched from aworld-sessions to {target}", done.GetProperty("journal").ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Operations_WithoutAToken_Are401()
     {
         using var client = _factory.CreateClient();

@@ -125,6 +125,40 @@ public sealed class OperationExecutorTests : IDisposable
         Assert.Equal(finished.Plan.PointInTime, table.RestoreSummary!.RestoreDateTime);
     }
 
+    [Fact]
+    public async Task Cutover_AfterARestore_NeedsItsOwnApproval_AndSwitchesTheApplication()
+    {
+        await _h.AdvanceAsync(TimeSpan.FromMinutes(2));
+        var restore = (await _h.Service.RequestAsync(new OperationRequest(OperationKind.Restore, "eu-west-1", "bad deploy", Table: "aworld-sessions", PointInTime: _h.Time.GetUtcNow() - TimeSpan.FromHours(1)), OperationsHarness.Operator)).Operation!;
+        await _h.Service.ApproveAsync(restore.Id, OperationsHarness.Approver, restore.Plan.Hash, false);
+        restore = await _h.RunUntilFinishedAsync(restore.Id, TimeSpan.FromHours(1));
+        Assert.Equal(OperationState.Completed, restore.State);
+        ITableRouting routing = _h.Twin;
+        Assert.Equal("aworld-sessions", await routing.GetActiveTableAsync("aworld-sessions", "eu-west-1", default));
+
+        var cutover = (await _h.Service.RequestAsync(new OperationRequest(OperationKind.Cutover, "eu-west-1", "use the clean copy", Table: "aworld-sessions", RestoredTable: restore.Plan.RestoreTarget), OperationsHarness.Operator)).Operation!;
+        Assert.Equal(OperationState.PendingApproval, cutover.State);
+        Assert.True((await _h.Service.ApproveAsync(cutover.Id, OperationsHarness.Approver, cutover.Plan.Hash, false)).Succeeded);
+        var finished = await _h.RunUntilFinishedAsync(cutover.Id, TimeSpan.FromMinutes(5));
+
+        Assert.Equal(OperationState.Completed, finished.State);
+        Assert.Equal(restore.Plan.RestoreTarget, await routing.GetActiveTableAsync("aworld-sessions", "eu-west-1", default));
+    }
+
+    [Fact]
+    public async Task Cutover_ToATableThatWasNotRestored_FailsWithoutSwitching()
+    {
+        await _h.AdvanceAsync(TimeSpan.FromMinutes(2));
+        var cutover = (await _h.Service.RequestAsync(new OperationRequest(OperationKind.Cutover, "eu-west-1", "typo", Table: "aworld-sessions", RestoredTable: "aworld-sessions-restored-20250101000000"), OperationsHarness.Operator)).Operation!;
+        await _h.Service.ApproveAsync(cutover.Id, OperationsHarness.Approver, cutover.Plan.Hash, false);
+
+        var finished = await _h.RunUntilFinishedAsync(cutover.Id, TimeSpan.FromMinutes(5));
+
+        Assert.Equal(OperationState.Failed, finished.State);
+        Assert.Contains("ResourceNotFoundException", finished.Outcome, StringComparison.Ordinal);
+        Assert.Equal("aworld-sessions", await ((ITableRouting)_h.Twin).GetActiveTableAsync("aworld-sessions", "eu-west-1", default));
+    }
+
     private async Task<Operation> ApprovedFailoverAsync()
     {
         await _h.AdvanceAsync(TimeSpan.FromMinutes(1));

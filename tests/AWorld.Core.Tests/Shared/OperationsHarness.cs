@@ -55,7 +55,7 @@ internal sealed class OperationsHarness : IDisposable
     public static Actor Admin { get; } = new("ada", RoleNames.Admin);
 
     /// <summary>A fresh executor over the same store: what a restarted process gets.</summary>
-    public OperationExecutor NewExecutor() => new(Service, Store, Twin, Twin, Twin, Time);
+    public OperationExecutor NewExecutor() => new(Service, Store, Twin, Twin, Twin, Time, Twin);
 
     /// <summary>Moves everything on second by second: twin, monitor, executor.</summary>
     public async Task AdvanceAsync(TimeSpan duration)
