@@ -63,15 +63,27 @@ public static class OperationsEndpoints
             return Error(StatusCodes.Status400BadRequest, "Approving needs your password, entered now: {\"password\":\"…\"}.");
         }
 
-        var actor = ActorOf(user);
-        var check = await signIn.CheckAsync(actor.Name, body.Password, http.Connection.RemoteIpAddress?.ToString(), ct);
-        if (check.Outcome != SignInOutcome.Succeeded)
-        {
-            return Error(check.Outcome == SignInOutcome.Throttled ? StatusCodes.Status429TooManyRequests : StatusCodes.Status403Forbidden,
-                check.Outcome == SignInOutcome.Throttled ? check.Message : "The password did not match: the approval was not recorded.");
-        }
+        var result = await ApproveWithPasswordAsync(signIn, service, user, id, body.Password, body.AcceptDataAtRisk, body.PlanHash, http.Connection.RemoteIpAddress?.ToString(), ct);
+        return result.Error?.StartsWith("Too many failed sign-ins", StringComparison.Ordinal) == true
+            ? Error(StatusCodes.Status429TooManyRequests, result.Error)
+            : ToResult(result);
+    }
 
-        return ToResult(await service.ApproveAsync(id, actor, body.PlanHash, body.AcceptDataAtRisk, ct));
+    /// <summary>
+    /// The one way to approve, for the page and the API: the approver's password is checked at this moment (and
+    /// counted by the sign-in throttle) before the engine decides.
+    /// </summary>
+    public static async Task<OperationResult> ApproveWithPasswordAsync(
+        SignInService signIn, OperationService service, ClaimsPrincipal user, string id, string password, bool acceptDataAtRisk, string? planHash, string? address, CancellationToken ct)
+    {
+        var actor = ActorOf(user);
+        var check = await signIn.CheckAsync(actor.Name, password, address, ct);
+        return check.Outcome switch
+        {
+            SignInOutcome.Succeeded => await service.ApproveAsync(id, actor, planHash, acceptDataAtRisk, ct),
+            SignInOutcome.Throttled => OperationResult.Deny(check.Message),
+            _ => OperationResult.Deny("The password did not match: the approval was not recorded."),
+        };
     }
 
     private static IResult ToResult(OperationResult result)
