@@ -9,7 +9,10 @@ public static class Roles
     public const string Auditor = AWorld.Core.RoleNames.Auditor;
     public const string Admin = AWorld.Core.RoleNames.Admin;
 
-    public static readonly IReadOnlyList<string> All = [Viewer, Operator, Approver, Auditor, Admin];
+    public static IReadOnlyList<string> All => AWorld.Core.RoleNames.All;
+
+    /// <summary>The role a signed-in user holds, or "" when none.</summary>
+    public static string Of(System.Security.Claims.ClaimsPrincipal user) => All.FirstOrDefault(user.IsInRole) ?? "";
 
     /// <summary>Who may inject faults and change the clock of the twin.</summary>
     public const string SimulationControlPolicy = "SimulationControl";

@@ -15,7 +15,11 @@ public sealed record TokenResponse(
     [property: JsonPropertyName("expires_in")] int ExpiresIn,
     [property: JsonPropertyName("token_type")] string TokenType = "Bearer");
 
-public sealed record ApiError(string Error);
+public sealed record ApiError(string Error)
+{
+    /// <summary>Every error of the API answers this way: a status and a message saying what to fix.</summary>
+    public static IResult Respond(int status, string message) => Results.Json(new ApiError(message), statusCode: status);
+}
 
 public sealed record FaultResponse(string Id, string Kind, string Region, string? PeerRegion, double Magnitude, DateTimeOffset StartsAt, DateTimeOffset? EndsAt, string? InjectedBy)
 {
@@ -34,14 +38,14 @@ public static class ApiEndpoints
     {
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         app.MapGet("/readyz", (EstateStateStream stream) => stream.Current is null
-            ? Results.Json(new ApiError("Not ready: the first estate snapshot has not been taken yet."), statusCode: StatusCodes.Status503ServiceUnavailable)
+            ? ApiError.Respond(StatusCodes.Status503ServiceUnavailable, "Not ready: the first estate snapshot has not been taken yet.")
             : Results.Text("ready")).AllowAnonymous();
 
         var api = app.MapGroup("/api");
         api.MapPost("/auth/token", IssueToken).AllowAnonymous();
         api.MapGet("/estate", (EstateStateStream stream) => stream.Current is { } snapshot
             ? Results.Ok(snapshot)
-            : Results.Json(new ApiError("No estate snapshot yet; retry in a second."), statusCode: StatusCodes.Status503ServiceUnavailable));
+            : ApiError.Respond(StatusCodes.Status503ServiceUnavailable, "No estate snapshot yet; retry in a second."));
 
         var simulation = api.MapGroup("/simulation").RequireAuthorization(Roles.SimulationControlPolicy);
         simulation.MapGet("/faults", async (SimulationControl control, CancellationToken ct) =>
@@ -71,9 +75,9 @@ public static class ApiEndpoints
         {
             case SignInOutcome.Throttled:
                 http.Response.Headers.RetryAfter = ((int)Math.Ceiling(result.RetryAfter!.Value.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return Results.Json(new ApiError(result.Message), statusCode: StatusCodes.Status429TooManyRequests);
+                return ApiError.Respond(StatusCodes.Status429TooManyRequests, result.Message);
             case SignInOutcome.WrongCredentials:
-                return Results.Json(new ApiError(result.Message), statusCode: StatusCodes.Status401Unauthorized);
+                return ApiError.Respond(StatusCodes.Status401Unauthorized, result.Message);
             default:
                 var (token, lifetime) = tokens.Issue(result.User!);
                 return Results.Ok(new TokenResponse(token, (int)lifetime.TotalSeconds));
@@ -99,13 +103,13 @@ public static class ApiEndpoints
 
         if (result.Forbidden)
         {
-            return Results.Json(new ApiError(result.Error!), statusCode: StatusCodes.Status403Forbidden);
+            return ApiError.Respond(StatusCodes.Status403Forbidden, result.Error!);
         }
 
         return notFound && result.Error!.StartsWith("No active fault", StringComparison.Ordinal)
-            ? Results.Json(new ApiError(result.Error), statusCode: StatusCodes.Status404NotFound)
+            ? ApiError.Respond(StatusCodes.Status404NotFound, result.Error)
             : BadRequest(result.Error!);
     }
 
-    private static IResult BadRequest(string message) => Results.Json(new ApiError(message), statusCode: StatusCodes.Status400BadRequest);
+    private static IResult BadRequest(string message) => ApiError.Respond(StatusCodes.Status400BadRequest, message);
 }

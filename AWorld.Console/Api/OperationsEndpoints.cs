@@ -30,7 +30,7 @@ public static class OperationsEndpoints
         return app;
     }
 
-    public static AWorld.Core.Actor ActorOf(ClaimsPrincipal user) => new(user.Identity?.Name ?? "", Roles.All.FirstOrDefault(user.IsInRole) ?? "");
+    public static AWorld.Core.Actor ActorOf(ClaimsPrincipal user) => new(user.Identity?.Name ?? "", Roles.Of(user));
 
     private static async Task<IResult> RequestAsync(OperationBody? body, ClaimsPrincipal user, OperationService service, TimeProvider time, CancellationToken ct)
     {
@@ -106,5 +106,5 @@ public static class OperationsEndpoints
         return Results.Json(new { error = result.Error, checks = result.Checks }, statusCode: result.Operation is null ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict);
     }
 
-    private static IResult Error(int status, string message) => Results.Json(new ApiError(message), statusCode: status);
+    private static IResult Error(int status, string message) => ApiError.Respond(status, message);
 }

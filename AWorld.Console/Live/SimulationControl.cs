@@ -62,7 +62,7 @@ public sealed class SimulationControl(IServiceProvider services, EstateTopology 
         }
 
         var fault = await _injector!.InjectAsync(spec, user.Identity!.Name, cancellationToken);
-        await audit.AppendAsync(user.Identity!.Name!, RoleOf(user), "fault.inject", Describe(spec), "succeeded", fault.Id, cancellationToken);
+        await audit.AppendAsync(user.Identity!.Name!, Roles.Of(user), "fault.inject", Describe(spec), "succeeded", fault.Id, cancellationToken);
         return ControlResult<ActiveFault>.Ok(fault);
     }
 
@@ -74,7 +74,7 @@ public sealed class SimulationControl(IServiceProvider services, EstateTopology 
         }
 
         var cleared = await _injector!.ClearAsync(faultId, cancellationToken);
-        await audit.AppendAsync(user.Identity!.Name!, RoleOf(user), "fault.clear", faultId, cleared ? "succeeded" : "not found", null, cancellationToken);
+        await audit.AppendAsync(user.Identity!.Name!, Roles.Of(user), "fault.clear", faultId, cleared ? "succeeded" : "not found", null, cancellationToken);
         return cleared ? ControlResult<bool>.Ok(true) : ControlResult<bool>.Fail($"No active fault has id '{faultId}'.");
     }
 
@@ -91,7 +91,7 @@ public sealed class SimulationControl(IServiceProvider services, EstateTopology 
         }
 
         _clock!.Speed = value;
-        await audit.AppendAsync(user.Identity!.Name!, RoleOf(user), "clock.speed", "simulation", "succeeded", value.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
+        await audit.AppendAsync(user.Identity!.Name!, Roles.Of(user), "clock.speed", "simulation", "succeeded", value.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken);
         return ControlResult<double>.Ok(value);
     }
 
@@ -109,8 +109,6 @@ public sealed class SimulationControl(IServiceProvider services, EstateTopology 
             ? ControlResult<T>.Fail("The estate is not simulated (Estate:Provider is Aws); faults and the clock cannot be changed here.")
             : null;
     }
-
-    private static string RoleOf(ClaimsPrincipal user) => Roles.All.FirstOrDefault(user.IsInRole) ?? "";
 
     private static string Describe(FaultSpec spec) =>
         spec.PeerRegion is null ? $"{spec.Kind.ToString().ToLowerInvariant()} {spec.Region}" : $"{spec.Kind.ToString().ToLowerInvariant()} {spec.Region}-{spec.PeerRegion}";
