@@ -75,6 +75,7 @@ public static class ConsoleServiceCollectionExtensions
         services.TryAddSingleton<SignInService>();
         services.TryAddSingleton<TokenService>();
         services.TryAddSingleton<SimulationControl>();
+        services.TryAddSingleton<Anomalies.AnomalyAcknowledgements>();
         services.AddHostedService<AccountSeeder>();
         services.AddSingleton<EstateDriver>();
         services.AddHostedService(sp => sp.GetRequiredService<EstateDriver>());
@@ -155,6 +156,7 @@ public static class ConsoleServiceCollectionExtensions
         app.MapStaticAssets().AllowAnonymous();
         app.MapAWorldApi();
         app.MapOperationsApi();
+        app.MapAnomaliesApi();
         // A connection ends when its token or cookie expires, so a removed or demoted user stops receiving the estate.
         app.MapHub<EstateHub>(EstateHub.Path, o => o.CloseOnAuthenticationExpiration = true);
         app.MapPost("/account/logout", async (HttpContext http) =>

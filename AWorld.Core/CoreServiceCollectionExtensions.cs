@@ -1,3 +1,4 @@
+using AWorld.Core.Anomalies;
 using AWorld.Core.Estate;
 using AWorld.Core.Simulation;
 using AWorld.Core.Telemetry;
@@ -20,6 +21,7 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<EstateOptions>().Bind(configuration.GetSection(EstateOptions.SectionName)).ValidateOnStart();
         services.AddOptions<SimulationOptions>().Bind(configuration.GetSection(SimulationOptions.SectionName)).ValidateOnStart();
         services.AddOptions<TelemetryOptions>().Bind(configuration.GetSection(TelemetryOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<AnomalyTrackerOptions>().Bind(configuration.GetSection(AnomalyTrackerOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<EstateOptions>, EstateDefaults>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EstateOptions>, EstateOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SimulationOptions>, SimulationOptionsValidator>());
@@ -53,7 +55,9 @@ public static class CoreServiceCollectionExtensions
             sp.GetRequiredService<EstateStateStream>(),
             sp.GetRequiredKeyedService<TimeProvider>(EstateClock.Key),
             sp.GetRequiredService<IOptions<TelemetryOptions>>().Value,
-            sp.GetService<IFaultInjector>()));
+            sp.GetService<IFaultInjector>(),
+            sp.GetRequiredService<AnomalyTracker>()));
+        services.TryAddSingleton(sp => new AnomalyTracker(sp.GetRequiredService<SeriesStore>(), sp.GetRequiredService<IOptions<AnomalyTrackerOptions>>().Value));
 
         if (provider == EstateProvider.Simulation)
         {

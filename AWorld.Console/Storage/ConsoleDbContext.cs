@@ -14,6 +14,8 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
 
     public DbSet<LeaseRow> Leases => Set<LeaseRow>();
 
+    public DbSet<AnomalyAckRow> AnomalyAcks => Set<AnomalyAckRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<UserAccount>(user =>
@@ -38,6 +40,13 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             op.HasIndex(o => o.IsOpen);
             op.HasIndex(o => o.RequestedAtTicks);
             op.Property(o => o.Version).IsConcurrencyToken();
+        });
+        modelBuilder.Entity<AnomalyAckRow>(ack =>
+        {
+            ack.HasKey(a => a.AnomalyId);
+            ack.Property(a => a.AnomalyId).HasMaxLength(256).ValueGeneratedNever();
+            ack.Property(a => a.Note).HasMaxLength(AWorld.Console.Anomalies.AnomalyAcknowledgements.MaxNoteLength);
+            ack.HasIndex(a => a.AtTicks);
         });
         modelBuilder.Entity<LeaseRow>(lease =>
         {
@@ -69,4 +78,20 @@ public sealed class AuditRow
     public required string PreviousHash { get; set; }
 
     public required string Hash { get; set; }
+}
+
+/// <summary>Who acknowledged an anomaly event, when, and what they wrote; one row per event, never changed.</summary>
+public sealed class AnomalyAckRow
+{
+    public required string AnomalyId { get; set; }
+
+    public required string SeriesKey { get; set; }
+
+    public required string By { get; set; }
+
+    public required string Role { get; set; }
+
+    public required string Note { get; set; }
+
+    public long AtTicks { get; set; }
 }

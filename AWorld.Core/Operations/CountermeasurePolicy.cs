@@ -10,6 +10,8 @@ namespace AWorld.Core.Operations;
 /// agree for <see cref="OperationsOptions.AutoFailoverAfter"/> and every safety rule holds, it fails the region over
 /// by itself (audited as the system). In every other case — one signal only, or a rule that needs a person, such as
 /// data at risk — it proposes the failover, with its plan, for a person to request and another to approve.
+/// Anomalies feed the ladder: a rising anomaly on a region's request count is a load signal for scaling out, and
+/// one on its 5xx, Lambda errors or p99 latency is a metrics signal for the failover rung.
 /// </summary>
 /// <remarks>Not thread-safe: the console's driver calls <see cref="EvaluateAsync"/> after each poll.</remarks>
 public sealed class CountermeasurePolicy(
@@ -36,13 +38,17 @@ public sealed class CountermeasurePolicy(
         foreach (var region in snapshot.Regions.Where(r => !r.IsStale))
         {
             await ThrottleAsync(region, options, cancellationToken);
-            await ScaleAsync(region, options, now, cancellationToken);
+            await ScaleAsync(region, options, now, Rising(snapshot, region.Code, Telemetry.EstateMetric.ApiRequests) is not null, cancellationToken);
         }
 
         foreach (var region in snapshot.Regions)
         {
             var route53Down = region.CheckersHealthyPercent is { } pct && pct <= 18;
-            var metricsDown = region.IsStale || region.ErrorRate5xx >= telemetry.Thresholds.ErrorRateUnhealthy;
+            // An anomaly on the region's errors or latency counts as its own metrics' signal, with the band as evidence.
+            var anomaly = Rising(snapshot, region.Code, Telemetry.EstateMetric.Api5xx)
+                ?? Rising(snapshot, region.Code, Telemetry.EstateMetric.LambdaErrors)
+                ?? Rising(snapshot, region.Code, Telemetry.EstateMetric.ApiLatencyP99);
+            var metricsDown = region.IsStale || region.ErrorRate5xx >= telemetry.Thresholds.ErrorRateUnhealthy || anomaly is not null;
             var agree = route53Down && metricsDown;
             if (!(route53Down || metricsDown) || region.Role != Estate.RegionRole.Active)
             {
@@ -72,7 +78,11 @@ public sealed class CountermeasurePolicy(
                 continue;
             }
 
-            var evidence = $"Route 53: {(route53Down ? $"unhealthy ({region.CheckersHealthyPercent:0}% of checkers healthy)" : "healthy")}; CloudWatch: {(metricsDown ? (region.IsStale ? $"no data for {region.DataAge?.TotalSeconds:0} s" : $"5xx {region.ErrorRate5xx:P0}") : "normal")}; for {suspect.TotalSeconds:0} s.";
+            var cloudWatch = !metricsDown ? "normal"
+                : region.IsStale ? $"no data for {region.DataAge?.TotalSeconds:0} s"
+                : region.ErrorRate5xx >= telemetry.Thresholds.ErrorRateUnhealthy ? $"5xx {region.ErrorRate5xx:P0}"
+                : $"anomaly on {anomaly!.Label} since {anomaly.Start:HH:mm:ss} (saw {anomaly.PeakValue:0.##}, expected {anomaly.Lower:0.##}–{anomaly.Upper:0.##} {anomaly.Unit})";
+            var evidence = $"Route 53: {(route53Down ? $"unhealthy ({region.CheckersHealthyPercent:0}% of checkers healthy)" : "healthy")}; CloudWatch: {cloudWatch}; for {suspect.TotalSeconds:0} s.";
             var request = new OperationRequest(OperationKind.Failover, region.Code, $"Countermeasure: {region.Code} looks down. {evidence}");
             var proposal = recent.FirstOrDefault(o => o.Request.From == region.Code && o.State == OperationState.Proposed);
             if (act && options.AutoFailover)
@@ -141,7 +151,11 @@ public sealed class CountermeasurePolicy(
         }
     }
 
-    private async Task ScaleAsync(RegionSnapshot region, OperationsOptions options, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>An open anomaly on the region's metric whose values rose above the expected band, if any.</summary>
+    private static Anomalies.AnomalyEvent? Rising(EstateSnapshot snapshot, string region, Telemetry.EstateMetric metric) =>
+        snapshot.Anomalies.FirstOrDefault(a => a.IsOpen && a.IsRise && a.Region == region && a.Metric == metric);
+
+    private async Task ScaleAsync(RegionSnapshot region, OperationsOptions options, DateTimeOffset now, bool loadAnomaly, CancellationToken cancellationToken)
     {
         if (scaler is null || region.RequestsPerSecond is not { } load || load <= 0)
         {
@@ -151,7 +165,8 @@ public sealed class CountermeasurePolicy(
         // The usual load follows the daily curve slowly (about half an hour at one poll a second).
         var usual = _usualLoad.TryGetValue(region.Code, out var u) ? u + ((load - u) / 1800) : load;
         _usualLoad[region.Code] = usual;
-        if (load <= options.ScaleOutAtLoadMultiple * usual)
+        // High: well above the usual level, or above it while the detector sees the request count leave its band.
+        if (load <= options.ScaleOutAtLoadMultiple * usual && !(loadAnomaly && load > usual))
         {
             _loadHighSince.Remove(region.Code);
             return;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using AWorld.Core.Anomalies;
 using AWorld.Core.Estate;
 
 namespace AWorld.Core.Telemetry;
@@ -17,6 +18,7 @@ public sealed class EstateMonitor
     private readonly IHealthSource _health;
     private readonly IGlobalTableAdmin _tables;
     private readonly IFaultInjector? _faults;
+    private readonly AnomalyTracker? _anomalies;
     private readonly SeriesStore _store;
     private readonly EstateStateStream _stream;
     private readonly TimeProvider _time;
@@ -40,13 +42,15 @@ public sealed class EstateMonitor
         EstateStateStream stream,
         TimeProvider time,
         TelemetryOptions options,
-        IFaultInjector? faults = null)
+        IFaultInjector? faults = null,
+        AnomalyTracker? anomalies = null)
     {
         _estate = estate;
         _telemetry = telemetry;
         _health = health;
         _tables = tables;
         _faults = faults;
+        _anomalies = anomalies;
         _store = store;
         _stream = stream;
         _time = time;
@@ -55,6 +59,7 @@ public sealed class EstateMonitor
         foreach (var series in Series)
         {
             store.Register(series.Key);
+            anomalies?.Register(series);
         }
 
         _groups = Series
@@ -115,7 +120,10 @@ public sealed class EstateMonitor
                 var key = group.Series[int.Parse(result.Id.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture)].Key;
                 for (var i = 0; i < result.Timestamps.Length; i++)
                 {
-                    _store.Append(key, result.Timestamps[i], result.Values[i]);
+                    if (_store.Append(key, result.Timestamps[i], result.Values[i]))
+                    {
+                        _anomalies?.Observe(key, result.Timestamps[i], result.Values[i]);
+                    }
                 }
             }
 
@@ -314,7 +322,8 @@ public sealed class EstateMonitor
             pitr,
             _activeFaults,
             new DataAtRisk(atRisk, oldest),
-            _estate.Objectives);
+            _estate.Objectives,
+            _anomalies?.Recent(now) ?? []);
     }
 
     private static HealthStatus Overall(RegionHealth[] health)

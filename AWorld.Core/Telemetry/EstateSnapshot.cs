@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using AWorld.Core.Anomalies;
 using AWorld.Core.Estate;
 
 namespace AWorld.Core.Telemetry;
@@ -6,7 +7,8 @@ namespace AWorld.Core.Telemetry;
 /// <summary>
 /// The estate at one moment, as every view shows it. Immutable; a new one is published on every poll. Values
 /// are null where no data has arrived; <c>IsStale</c> marks data older than <see cref="TelemetryOptions.StaleAfter"/>,
-/// with <c>DataAge</c> saying how old.
+/// with <c>DataAge</c> saying how old. <see cref="Anomalies"/> holds the open anomaly events and those that ended
+/// recently, newest first.
 /// </summary>
 public sealed record EstateSnapshot(
     long Sequence,
@@ -17,7 +19,8 @@ public sealed record EstateSnapshot(
     ImmutableArray<PitrWindow> Pitr,
     ImmutableArray<ActiveFault> Faults,
     DataAtRisk DataAtRisk,
-    RecoveryObjectives Objectives)
+    RecoveryObjectives Objectives,
+    ImmutableArray<AnomalyEvent> Anomalies)
 {
     public RegionSnapshot? Region(string code) => Regions.FirstOrDefault(r => r.Code == code);
 }

@@ -62,16 +62,12 @@ public sealed class SeriesStore
         }
     }
 
-    /// <summary>Appends a point; a point not later than the series' last one is ignored (sources may overlap).</summary>
-    public void Append(string key, DateTimeOffset at, double value)
-    {
-        if (double.IsNaN(value) || !_series.TryGetValue(key, out var series))
-        {
-            return;
-        }
-
-        series.Append(at.ToUnixTimeMilliseconds(), value);
-    }
+    /// <summary>
+    /// Appends a point; a point not later than the series' last one is ignored (sources may overlap). True when the
+    /// point was new and kept.
+    /// </summary>
+    public bool Append(string key, DateTimeOffset at, double value) =>
+        !double.IsNaN(value) && _series.TryGetValue(key, out var series) && series.Append(at.ToUnixTimeMilliseconds(), value);
 
     public SeriesPoint? Latest(string key) => _series.TryGetValue(key, out var s) ? s.Latest() : null;
 
@@ -111,13 +107,13 @@ public sealed class SeriesStore
             _quarters = new Tier(options.QuarterHourPoints, QuarterHourMs);
         }
 
-        public void Append(long at, double value)
+        public bool Append(long at, double value)
         {
             lock (_gate)
             {
                 if (_count > 0 && at <= _times[(_head + _count - 1) % _times.Length])
                 {
-                    return;
+                    return false;
                 }
 
                 var i = (_head + _count) % _times.Length;
@@ -134,6 +130,7 @@ public sealed class SeriesStore
                 _values[i] = value;
                 _minutes.Add(at, value, value, value, 1);
                 _quarters.Add(at, value, value, value, 1);
+                return true;
             }
         }
 

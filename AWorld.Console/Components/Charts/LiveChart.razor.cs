@@ -9,7 +9,9 @@ namespace AWorld.Console.Components.Charts;
 
 /// <summary>
 /// An ApexCharts chart fed from the series store: created with the last <see cref="WindowSeconds"/> of data, then
-/// appended to once a second in one batch; when its data goes quiet the chart says how old it is.
+/// appended to once a second in one batch; when its data goes quiet the chart says how old it is. The anomaly
+/// detector's expected band of the line at <see cref="BandIndex"/> is drawn as a range area and every line's
+/// anomalous points are marked. With <see cref="At"/> set the chart is frozen on the window centred on that moment.
 /// </summary>
 public sealed partial class LiveChart : ComponentBase, IAsyncDisposable
 {
@@ -52,6 +54,14 @@ public sealed partial class LiveChart : ComponentBase, IAsyncDisposable
     [Parameter]
     public double? YMin { get; set; } = 0;
 
+    /// <summary>The line whose expected band is drawn (default the first); null for no band.</summary>
+    [Parameter]
+    public int? BandIndex { get; set; } = 0;
+
+    /// <summary>A past moment to show instead of the live window; the chart then does not follow new data.</summary>
+    [Parameter]
+    public DateTimeOffset? At { get; set; }
+
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
@@ -83,9 +93,12 @@ public sealed partial class LiveChart : ComponentBase, IAsyncDisposable
             return;
         }
 
-        _feed = new ChartFeed(Store, Series);
+        _feed = new ChartFeed(Store, Series, BandIndex);
         var now = EstateTime.GetUtcNow();
-        var initial = _feed.Take(now.AddSeconds(-WindowSeconds), now);
+        var (from, to) = At is { } at
+            ? (at.AddSeconds(-WindowSeconds / 2.0), at.AddSeconds(WindowSeconds / 2.0))
+            : (now.AddSeconds(-WindowSeconds), now);
+        var initial = _feed.Take(from, to);
         _module = await JS.InvokeAsync<IJSObjectReference>("import", "./js/aworld-charts.js");
         var config = new
         {
@@ -93,11 +106,11 @@ public sealed partial class LiveChart : ComponentBase, IAsyncDisposable
             unit = Unit,
             windowSeconds = WindowSeconds,
             yMin = YMin,
-            series = Series.Select((s, i) => new { name = s.Name, points = initial[i] }).ToArray(),
-            band = (object?)null,
+            series = Series.Select((s, i) => new { name = s.Name, points = initial.Series[i], markers = initial.Markers[i] }).ToArray(),
+            band = initial.Band is { } band ? new { name = $"expected {Series[BandIndex!.Value].Name}", points = band } : null,
         };
         _chartId = await _module.InvokeAsync<string>("createChart", _element, config);
-        if (!_disposed)
+        if (!_disposed && At is null)
         {
             _timer = Time.CreateTimer(_ => _ = InvokeAsync(TickAsync), null, Tick, Tick);
         }
@@ -114,9 +127,9 @@ public sealed partial class LiveChart : ComponentBase, IAsyncDisposable
         {
             var now = EstateTime.GetUtcNow();
             var batch = _feed.Take(now.AddSeconds(-WindowSeconds), now);
-            if (batch.Any(points => points.Length > 0))
+            if (!batch.IsEmpty)
             {
-                await _module.InvokeVoidAsync("appendPoints", _chartId, new { series = batch });
+                await _module.InvokeVoidAsync("appendPoints", _chartId, new { series = batch.Series, band = batch.Band, markers = batch.Markers });
             }
 
             var age = _feed.NewestAge(now);

@@ -48,6 +48,39 @@ namespace AWorld.Console.Storage.Migrations
                     b.ToTable("Users");
                 });
 
+            modelBuilder.Entity("AWorld.Console.Storage.AnomalyAckRow", b =>
+                {
+                    b.Property<string>("AnomalyId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("AtTicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SeriesKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("AnomalyId");
+
+                    b.HasIndex("AtTicks");
+
+                    b.ToTable("AnomalyAcks");
+                });
+
             modelBuilder.Entity("AWorld.Console.Storage.AuditRow", b =>
                 {
                     b.Property<long>("Sequence")

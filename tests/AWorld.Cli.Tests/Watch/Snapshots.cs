@@ -27,7 +27,8 @@ internal static class Snapshots
         Pitr: [new PitrWindow("orders", "eu-west-1", At.AddDays(-35), At.AddMinutes(-5), 35, TimeSpan.FromMinutes(3), false, null)],
         Faults: [new ActiveFault("f-1", new FaultSpec(FaultKind.Outage, "eu-central-1", Duration: TimeSpan.FromMinutes(20)), At.AddMinutes(-2), At.AddMinutes(18), "operator")],
         DataAtRisk: new DataAtRisk(263.9, TimeSpan.FromMilliseconds(640)),
-        Objectives: new RecoveryObjectives(TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(5)));
+        Objectives: new RecoveryObjectives(TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(5)),
+        Anomalies: []);
 
     private static RegionSnapshot Region(
         string code, RegionRole role, HealthStatus health, double? share, double? rps, double? p99, double? errors, double? lagIn, double? lagOut, TimeSpan age, bool stale) =>

@@ -51,5 +51,5 @@ public class OverviewModelTests
         new(code, "Ireland", RegionRole.Active, health, ["because"], 0.495, 1234, 180, 0.0004, 90, 450, 500, 100, [], age, stale, 40, TimeSpan.FromMilliseconds(450));
 
     private static EstateSnapshot Snapshot(RegionSnapshot region) =>
-        new(1, DateTimeOffset.UnixEpoch, region.Health, [region], [], [], [], new DataAtRisk(40, TimeSpan.FromMilliseconds(450)), new RecoveryObjectives(TimeSpan.FromHours(24), TimeSpan.FromHours(1)));
+        new(1, DateTimeOffset.UnixEpoch, region.Health, [region], [], [], [], new DataAtRisk(40, TimeSpan.FromMilliseconds(450)), new RecoveryObjectives(TimeSpan.FromHours(24), TimeSpan.FromHours(1)), []);
 }

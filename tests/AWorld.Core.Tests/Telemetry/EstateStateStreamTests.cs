@@ -112,5 +112,5 @@ public class EstateStateStreamTests
     }
 
     private static EstateSnapshot Snapshot(long sequence, TimeProvider time) =>
-        new(sequence, time.GetUtcNow(), HealthStatus.Healthy, [], [], [], [], new DataAtRisk(0, TimeSpan.Zero), new RecoveryObjectives(TimeSpan.FromHours(24), TimeSpan.FromHours(1)));
+        new(sequence, time.GetUtcNow(), HealthStatus.Healthy, [], [], [], [], new DataAtRisk(0, TimeSpan.Zero), new RecoveryObjectives(TimeSpan.FromHours(24), TimeSpan.FromHours(1)), []);
 }
