@@ -41,6 +41,8 @@ public sealed class ConsoleComponentContext : BunitContext
         Services.AddSingleton<IAuditStore, EfAuditStore>();
         Services.AddSingleton<AuditLog>();
         Services.AddSingleton<SimulationControl>();
+        Services.AddSingleton(Anomalies);
+        Services.AddSingleton<AWorld.Console.Anomalies.AnomalyAcknowledgements>();
         Monitor = new EstateMonitor(EstateTopology.Default, Twin, Twin, Twin, Store, Stream, Time, new TelemetryOptions(), Twin);
 
         using var db = new ConsoleDbContext(new DbContextOptionsBuilder<ConsoleDbContext>().UseSqlite($"Data Source={_database}").Options);
@@ -57,6 +59,11 @@ public sealed class ConsoleComponentContext : BunitContext
     public EstateTwin Twin { get; } = new(EstateTopology.Default, new SimulationOptions { Seed = 5 }, Start);
 
     public SeriesStore Store { get; } = new();
+
+    /// <summary>The anomaly tracker, not wired to the monitor: tests feed it the points they need.</summary>
+    public AWorld.Core.Anomalies.AnomalyTracker Anomalies => _anomalies ??= new(Store, new() { Detector = new() { LearningPoints = 300 } });
+
+    private AWorld.Core.Anomalies.AnomalyTracker? _anomalies;
 
     public EstateStateStream Stream => _stream ??= new EstateStateStream(Time);
 

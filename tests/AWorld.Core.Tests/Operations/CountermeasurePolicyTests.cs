@@ -77,4 +77,35 @@ public sealed class CountermeasurePolicyTests : IDisposable
         Assert.Contains(_h.AuditStore.Entries, e => e.Action == "countermeasure.scale-out" && e.Target == "eu-central-1");
         Assert.Equal(1, await ((IRegionScaler)_h.Twin).GetScaleAsync("eu-north-1", default));
     }
+
+    [Fact]
+    public async Task LatencyAnomaly_OnAnOtherwiseHealthyRegion_IsProposedWithTheBandAsEvidence()
+    {
+        _h.LadderEnabled = false;
+        await _h.AdvanceAsync(TimeSpan.FromMinutes(2));
+        var start = _h.Time.GetUtcNow();
+        var anomaly = new AWorld.Core.Anomalies.AnomalyEvent("eu-central-1/ApiLatencyP99@1", "eu-central-1/ApiLatencyP99", "eu-central-1",
+            AWorld.Core.Telemetry.ServiceKind.ApiGateway, AWorld.Core.Telemetry.EstateMetric.ApiLatencyP99, "Latency p99", "Milliseconds",
+            start, null, start, 0.97, 2_400, 180, 120, 260);
+
+        for (var s = 0; s < 240; s++)
+        {
+            await _h.AdvanceAsync(TimeSpan.FromSeconds(1));
+            await _h.Countermeasures.EvaluateAsync(_h.Stream.Current! with { Anomalies = [anomaly] });
+        }
+
+        var op = Assert.Single(await _h.Service.RecentAsync());
+        Assert.Equal((OperationState.Proposed, "eu-central-1"), (op.State, op.Request.From));
+        Assert.Contains("anomaly on Latency p99", op.Request.Reason, StringComparison.Ordinal);
+        Assert.Contains("expected 120–260", op.Request.Reason, StringComparison.Ordinal);
+        Assert.Equal(100, _h.Twin.Truth().Region("eu-central-1").Weight);
+    }
+
+    [Fact]
+    public async Task WithoutTheAnomaly_TheSameHealthyRegion_GetsNoProposal()
+    {
+        await _h.AdvanceAsync(TimeSpan.FromMinutes(6));
+
+        Assert.Empty(await _h.Service.RecentAsync());
+    }
 }
