@@ -57,6 +57,8 @@ public sealed partial class LiveConsoleTests : IClassFixture<Browser>, IDisposab
             "() => { const p = document.querySelector('[data-testid=live-chart] path.apexcharts-line'); return p && (p.getAttribute('d').match(/L/g) || []).length > 20; }",
             null,
             new PageWaitForFunctionOptions { Timeout = 30_000 });
+        // The detector's expected band of the first line is drawn with it, as a named range area.
+        await Assertions.Expect(page.GetByTestId("live-chart").First).ToContainTextAsync("expected p50", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
         await Screenshot(page, "region");
     }
 
