@@ -210,7 +210,7 @@ public sealed class DrillObserver
         {
             seen.Approved = true;
             Add(approvedAt, DrillEventKinds.Approval,
-                $"{op.ApprovedBy} approves {name}{(op.DataAtRiskAccepted ? string.Create(CultureInfo.InvariantCulture, $", accepting {op.Plan.DataAtRiskWrites:0} writes at risk") : "")}.", op.ApprovedBy);
+                $"{op.ApprovedBy} approves {name}{(op.DataAtRiskAccepted && op.Plan.DataAtRiskWrites > 0 ? string.Create(CultureInfo.InvariantCulture, $", accepting {op.Plan.DataAtRiskWrites:0} writes at risk") : "")}.", op.ApprovedBy);
             if (relevant)
             {
                 _approvedAt ??= approvedAt;
@@ -239,6 +239,10 @@ public sealed class DrillObserver
             seen.Finished = true;
             var at = op.FinishedAt ?? op.RequestedAt;
             Add(at, kind, $"{name} ends {op.State}: {op.Outcome ?? op.DecidedReason}", Actor.System.Name);
+            if (relevant && op.State is OperationState.Failed or OperationState.RolledBack or OperationState.Expired)
+            {
+                _notes.Add($"{name} ended {op.State}: {op.Outcome}");
+            }
             if (op.State == OperationState.Completed && relevant)
             {
                 _trafficMovedAway |= op.Request.Kind == OperationKind.Failover;
