@@ -7,7 +7,7 @@ namespace AWorld.Core.Estate;
 /// <c>KIND TARGET [MAGNITUDE] [client NAME] [at HH:MM:SS] [for HH:MM:SS]</c>, for example
 /// <c>outage eu-west-1 at 00:30:00 for 00:20:00</c>, <c>partition eu-west-1-eu-central-1 for 00:10:00</c>,
 /// <c>latency eu-central-1 +800ms</c>, <c>errors eu-west-1 30%</c>, <c>throttle eu-west-1 x40 client tenant-03</c>,
-/// <c>flap eu-north-1 50%</c>.
+/// <c>flap eu-north-1 50%</c>, <c>bad-deploy eu-west-1 at 00:10:00 for 00:15:00</c>.
 /// </summary>
 public static class FaultSpecParser
 {
@@ -25,7 +25,7 @@ public static class FaultSpecParser
 
         if (!TryKind(tokens[0], out var kind))
         {
-            error = $"unknown fault kind '{tokens[0]}'; use one of outage, partition, latency, errors, throttle, flap";
+            error = $"unknown fault kind '{tokens[0]}'; use one of outage, partition, latency, errors, throttle, flap, bad-deploy";
             return false;
         }
 
@@ -115,6 +115,7 @@ public static class FaultSpecParser
             "errors" or "error" => Set(FaultKind.Errors, out kind),
             "throttle" or "throttling" => Set(FaultKind.Throttle, out kind),
             "flap" or "flapping" => Set(FaultKind.Flap, out kind),
+            "bad-deploy" or "baddeploy" or "deploy" => Set(FaultKind.BadDeploy, out kind),
             _ => false,
         };
 
@@ -160,7 +161,7 @@ public static class FaultSpecParser
                 return t.EndsWith("ms", StringComparison.Ordinal)
                     ? double.TryParse(t[..^2], NumberStyles.Float, inv, out value)
                     : t.EndsWith('s') && double.TryParse(t[..^1], NumberStyles.Float, inv, out value) && Scale(ref value, 1000);
-            case FaultKind.Errors or FaultKind.Flap:
+            case FaultKind.Errors or FaultKind.Flap or FaultKind.BadDeploy:
                 return t.EndsWith('%')
                     ? double.TryParse(t[..^1], NumberStyles.Float, inv, out value) && Scale(ref value, 0.01)
                     : double.TryParse(t, NumberStyles.Float, inv, out value);

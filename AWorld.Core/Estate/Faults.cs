@@ -20,6 +20,13 @@ public enum FaultKind
 
     /// <summary>Health-checker probes of the region fail at random with probability <see cref="FaultSpec.Magnitude"/> (default 0.5).</summary>
     Flap,
+
+    /// <summary>
+    /// A bad deploy in the region: a share <see cref="FaultSpec.Magnitude"/> (0–1, default 1) of the application's writes
+    /// to its first global table are corrupt items, which replicate like any write and stay after the deploy is rolled
+    /// back (the fault's end). Only a PITR restore to before the first corrupt write, then a cutover, removes them.
+    /// </summary>
+    BadDeploy,
 }
 
 /// <summary>
@@ -81,7 +88,7 @@ public sealed record FaultSpec(
         return Kind switch
         {
             FaultKind.Latency when m is <= 0 or > 600_000 => $"added latency {m} ms must be between 1 and 600000",
-            FaultKind.Errors or FaultKind.Flap when m is <= 0 or > 1 => $"rate {m} must be above 0 and at most 1 (100%)",
+            FaultKind.Errors or FaultKind.Flap or FaultKind.BadDeploy when m is <= 0 or > 1 => $"rate {m} must be above 0 and at most 1 (100%)",
             FaultKind.Throttle when m is < 1 or > 10_000 => $"rate multiplier {m} must be between 1 and 10000",
             _ => null,
         };

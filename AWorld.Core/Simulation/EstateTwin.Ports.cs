@@ -70,7 +70,7 @@ public sealed partial class EstateTwin
     {
         lock (_gate)
         {
-            return Task.FromResult(_tables.Restore(request, StartTime.AddSeconds(_second), IsDown(request.Region)));
+            return Task.FromResult(_tables.Restore(request, StartTime.AddSeconds(_second), IsDown(request.Region), ContentAt));
         }
     }
 
@@ -188,6 +188,12 @@ public sealed partial class EstateTwin
         {
             return [.. _faults.All];
         }
+    }
+
+    private (long Items, long Corrupt) ContentAt(string table, DateTimeOffset pointInTime)
+    {
+        var t = TableIndex(table);
+        return t < 0 ? (0, 0) : _replication.AcknowledgedUpTo(t, (long)Math.Floor((pointInTime - StartTime).TotalSeconds));
     }
 
     private void ThrowIfDown(string region, string service)

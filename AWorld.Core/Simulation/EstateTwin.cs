@@ -10,6 +10,9 @@ namespace AWorld.Core.Simulation;
 /// drive it exactly as they will drive AWS.
 /// </summary>
 /// <remarks>
+/// A region whose bad deploy wrote corrupt items answers <see cref="CorruptReadErrorRate"/> of its requests with 5xx
+/// (its application fails on the items it cannot read) for as long as the table it uses holds corrupt items; other
+/// regions run the previous version, which skips them.
 /// Thread-safe: every public member takes one lock. Virtual time moves only through <see cref="Step"/> and
 /// <see cref="AdvanceTo"/>; <see cref="RunOn"/> ties it to a <see cref="TimeProvider"/> (real, accelerated or fake).
 /// </remarks>
@@ -32,6 +35,8 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
     private readonly long[] _writes;
     private readonly double[] _latencyP50;
     private readonly Dictionary<(string Table, string Region), string> _activeTables = [];
+    private readonly Dictionary<(string Table, string Region), long> _corruptAfterCutover = [];
+    private readonly bool[] _deployedBad;
     private long _second;
     private double _requestsSent;
     private double _requestsFailed;
@@ -66,9 +71,13 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
         _healthStatusSlots = estate.Regions.Select(r => _metrics.Slot(MetricCatalog.SeriesKey(r.Code, EstateMetric.Route53HealthCheckStatus))).ToArray();
         _healthPercentSlots = estate.Regions.Select(r => _metrics.Slot(MetricCatalog.SeriesKey(r.Code, EstateMetric.Route53PercentageHealthy))).ToArray();
         _down = new bool[estate.Regions.Length];
+        _deployedBad = new bool[estate.Regions.Length];
         _writes = new long[estate.Regions.Length];
         _latencyP50 = Enumerable.Repeat(30.0, estate.Regions.Length).ToArray();
     }
+
+    /// <summary>Share of requests that fail in a region whose bad deploy left corrupt items in the table it uses.</summary>
+    public const double CorruptReadErrorRate = 0.05;
 
     public EstateTopology Estate { get; }
 
@@ -161,8 +170,91 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
                 regions,
                 pairs,
                 new TwinWrites(_replication.Acknowledged, _replication.Replicated, _replication.Lost, _replication.Pending),
-                new TwinClients((long)Math.Round(_requestsSent), (long)Math.Round(_requestsFailed), _lastSecondSuccess));
+                new TwinClients((long)Math.Round(_requestsSent), (long)Math.Round(_requestsFailed), _lastSecondSuccess),
+                CanaryTruth(),
+                TableTruth());
         }
+    }
+
+    /// <summary>The ground truth of a table created by a PITR restore, or null when there is none of that name in the region.</summary>
+    public TwinRestoreTruth? RestoreTruth(string tableName, string region)
+    {
+        lock (_gate)
+        {
+            if (_tables.Restored(tableName, region) is not { } job)
+            {
+                return null;
+            }
+
+            var t = TableIndex(job.Source);
+            var expected = t < 0 ? 0 : _replication.AcknowledgedUpTo(t, (long)Math.Floor((job.PointInTime - StartTime).TotalSeconds)).Items;
+            var after = _corruptAfterCutover.GetValueOrDefault((tableName, region));
+            return new TwinRestoreTruth(tableName, region, job.Source, job.PointInTime, Now >= job.ReadyAt, job.Items, job.CorruptItems, after, expected);
+        }
+    }
+
+    private TwinCanaries CanaryTruth()
+    {
+        var n = Estate.Regions.Length;
+        var regions = new TwinCanaryRegion[n];
+        var pairs = new List<TwinCanaryPair>();
+        for (var r = 0; r < n; r++)
+        {
+            var (sequence, ack) = _replication.LastCanary(r);
+            var table = _replication.CanaryTable(r);
+            regions[r] = new TwinCanaryRegion(Estate.Regions[r].Code, table < 0 ? "" : Estate.Tables[table].Name, sequence,
+                double.IsNaN(ack) ? null : StartTime.AddSeconds(ack), _replication.CanariesLost(r));
+            for (var d = 0; d < n; d++)
+            {
+                if (d != r && table >= 0 && Estate.Tables[table].Replicas.Contains(Estate.Regions[d].Code))
+                {
+                    pairs.Add(new TwinCanaryPair(Estate.Regions[r].Code, Estate.Regions[d].Code, _replication.CanaryReceived(r, d)));
+                }
+            }
+        }
+
+        return new TwinCanaries(regions, pairs);
+    }
+
+    private List<TwinTableTruth> TableTruth()
+    {
+        var tables = new List<TwinTableTruth>(Estate.Tables.Length);
+        for (var t = 0; t < Estate.Tables.Length; t++)
+        {
+            var table = Estate.Tables[t];
+            var first = _replication.FirstCorruptAckSeconds[t];
+            var active = table.Replicas
+                .Select(code => new TwinActiveTable(code, ActiveTable(table.Name, code), CorruptHeld(t, table.Name, code)))
+                .ToList();
+            tables.Add(new TwinTableTruth(table.Name, _replication.AcknowledgedUpTo(t, _second).Items, _replication.CorruptWrites(t),
+                double.IsNaN(first) ? null : StartTime.AddSeconds(first), active));
+        }
+
+        return tables;
+    }
+
+    private int TableIndex(string name)
+    {
+        for (var t = 0; t < Estate.Tables.Length; t++)
+        {
+            if (Estate.Tables[t].Name == name)
+            {
+                return t;
+            }
+        }
+
+        return -1;
+    }
+
+    private string ActiveTable(string table, string region) => _activeTables.TryGetValue((table, region), out var physical) ? physical : table;
+
+    /// <summary>Corrupt items in the table the region's application uses for <paramref name="table"/>.</summary>
+    private long CorruptHeld(int table, string tableName, string region)
+    {
+        var physical = ActiveTable(tableName, region);
+        return physical == tableName
+            ? _replication.CorruptWrites(table)
+            : (_tables.Restored(physical, region)?.CorruptItems ?? 0) + _corruptAfterCutover.GetValueOrDefault((physical, region));
     }
 
     /// <summary>Each Route 53 checker's view of the region's endpoint; for tests of the 18% rule.</summary>
@@ -187,6 +279,12 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
             }
 
             _down[r] = _faults.Outage[r];
+            _deployedBad[r] |= _faults.CorruptShare[r] > 0;
+            var canaryTable = _replication.CanaryTable(r);
+            if (_deployedBad[r] && canaryTable >= 0 && CorruptHeld(canaryTable, Estate.Tables[canaryTable].Name, Estate.Regions[r].Code) > 0)
+            {
+                _faults.ErrorRate[r] = Math.Min(1, _faults.ErrorRate[r] + CorruptReadErrorRate);
+            }
         }
 
         _route53.Step(s, at, _faults, _latencyP50);
@@ -210,7 +308,19 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
         _requestsFailed += failed;
         _lastSecondSuccess = sent > 0 ? 1 - (failed / sent) : 1;
 
-        _replication.Step(s, _writes, _down, _faults.Partitioned);
+        var corruptBefore = Estate.Tables.Select((_, t) => _replication.CorruptWrites(t)).ToArray();
+        _replication.Step(s, _writes, _down, _faults.Partitioned, _faults.CorruptShare);
+        for (var r = 0; r < _down.Length; r++)
+        {
+            // Corrupt writes after a cutover land in the restored table the deploying region now uses.
+            var t = _replication.CanaryTable(r);
+            if (_faults.CorruptShare[r] > 0 && t >= 0 && ActiveTable(Estate.Tables[t].Name, Estate.Regions[r].Code) is var physical && physical != Estate.Tables[t].Name)
+            {
+                var key = (physical, Estate.Regions[r].Code);
+                _corruptAfterCutover[key] = _corruptAfterCutover.GetValueOrDefault(key) + (_replication.CorruptWrites(t) - corruptBefore[t]);
+            }
+        }
+
         for (var c = 0; c < _replicationSlots.Length; c++)
         {
             var source = _replication.ChannelKey(c).Source;
@@ -234,7 +344,14 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
 }
 
 /// <summary>The twin's ground truth at one moment.</summary>
-public sealed record TwinTruth(DateTimeOffset At, IReadOnlyList<TwinRegionTruth> Regions, IReadOnlyList<TwinPairTruth> Pairs, TwinWrites Writes, TwinClients Clients);
+public sealed record TwinTruth(
+    DateTimeOffset At,
+    IReadOnlyList<TwinRegionTruth> Regions,
+    IReadOnlyList<TwinPairTruth> Pairs,
+    TwinWrites Writes,
+    TwinClients Clients,
+    TwinCanaries Canaries,
+    IReadOnlyList<TwinTableTruth> Tables);
 
 /// <summary>
 /// One region's truth: the share of client traffic sent to it (whether or not it answers), its record weight,
@@ -249,3 +366,45 @@ public sealed record TwinWrites(long Acknowledged, long Replicated, long Lost, l
 
 /// <summary>Requests clients sent, those that failed, and the success ratio of the last second.</summary>
 public sealed record TwinClients(long Requests, long Failed, double LastSecondSuccessRatio);
+
+/// <summary>
+/// The canary writers' truth: each region writes one sequence-numbered canary item a second into its canary table
+/// while it accepts writes; each (source, receiver) pair says the newest canary of the source the receiver holds.
+/// </summary>
+public sealed record TwinCanaries(IReadOnlyList<TwinCanaryRegion> Regions, IReadOnlyList<TwinCanaryPair> Pairs)
+{
+    public TwinCanaryRegion Region(string code) => Regions.First(r => r.Code == code);
+
+    /// <summary>The newest canary of <paramref name="from"/> that <paramref name="to"/> holds (0 when none, or no such pair).</summary>
+    public long Received(string from, string to) => Pairs.FirstOrDefault(p => p.From == from && p.To == to)?.LastReceivedSequence ?? 0;
+}
+
+/// <summary>A region's canary writer: its table, newest acknowledged sequence and when, and canaries lost when the region failed.</summary>
+public sealed record TwinCanaryRegion(string Code, string Table, long LastSequence, DateTimeOffset? LastAcknowledgedAt, long Lost);
+
+public sealed record TwinCanaryPair(string From, string To, long LastReceivedSequence);
+
+/// <summary>
+/// A global table's truth: items written during the run (all regions), corrupt items written by bad deploys and the
+/// first one's acknowledgement time, and for each region the physical table its application uses and the corrupt
+/// items in it.
+/// </summary>
+public sealed record TwinTableTruth(string Table, long Items, long CorruptWrites, DateTimeOffset? FirstCorruptWriteAt, IReadOnlyList<TwinActiveTable> ActiveTables);
+
+public sealed record TwinActiveTable(string Region, string PhysicalTable, long CorruptItems);
+
+/// <summary>
+/// A restored table's truth: the point in time it was restored to, whether it is ready, the items and corrupt items it
+/// holds from the restore, corrupt items written into it after a cutover, and the items the source had acknowledged
+/// up to the point in time (what it should hold).
+/// </summary>
+public sealed record TwinRestoreTruth(
+    string Table,
+    string Region,
+    string Source,
+    DateTimeOffset PointInTime,
+    bool Ready,
+    long Items,
+    long CorruptItems,
+    long CorruptWrittenAfterCutover,
+    long ExpectedItems);

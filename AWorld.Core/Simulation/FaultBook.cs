@@ -20,6 +20,7 @@ internal sealed class FaultBook
         StormMultiplier = new double[n];
         StormClient = new string?[n];
         FlapProbability = new double[n];
+        CorruptShare = new double[n];
     }
 
     public bool[] Outage { get; }
@@ -36,6 +37,9 @@ internal sealed class FaultBook
     public string?[] StormClient { get; }
 
     public double[] FlapProbability { get; }
+
+    /// <summary>Share of the region's writes a bad deploy corrupts; 0 when none runs.</summary>
+    public double[] CorruptShare { get; }
 
     /// <summary>Every fault ever injected, in injection order, with its actual end.</summary>
     public IReadOnlyList<ActiveFault> All => _faults;
@@ -75,6 +79,7 @@ internal sealed class FaultBook
         Array.Clear(StormMultiplier);
         Array.Clear(StormClient);
         Array.Clear(FlapProbability);
+        Array.Clear(CorruptShare);
         foreach (var fault in _faults)
         {
             if (!fault.IsActiveAt(now))
@@ -106,6 +111,9 @@ internal sealed class FaultBook
                     break;
                 case FaultKind.Flap:
                     FlapProbability[r] = Math.Max(FlapProbability[r], m);
+                    break;
+                case FaultKind.BadDeploy:
+                    CorruptShare[r] = Math.Max(CorruptShare[r], m);
                     break;
             }
         }

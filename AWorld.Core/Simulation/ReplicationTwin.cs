@@ -9,6 +9,12 @@ namespace AWorld.Core.Simulation;
 /// backlog drains at the channel's throughput. When a region fails, its acknowledged writes that no other region
 /// has yet received are lost and counted.
 /// </summary>
+/// <remarks>
+/// Canaries: every second each region that accepts writes adds one sequence-numbered canary item to its stream of
+/// its canary table (the first global table it replicates), inside that second's batch, so a canary travels, waits
+/// and is lost exactly like the application's writes around it. Corrupt writes of a bad deploy are counted per
+/// table the same way; the per-second totals per table let a PITR restore know what it contains.
+/// </remarks>
 internal sealed class ReplicationTwin
 {
     private readonly int _regions;
@@ -17,6 +23,9 @@ internal sealed class ReplicationTwin
     private readonly SimRandom _random;
     private readonly double _medianDelaySeconds;
     private readonly double _throughput;
+    private readonly Stream?[] _canaryStreams;
+    private readonly List<long>[] _ackedBySecond;
+    private readonly List<(long Steps, long Total)>[] _corruptChanges;
 
     public ReplicationTwin(EstateTopology estate, SimulationOptions options, SimRandom random)
     {
@@ -48,7 +57,64 @@ internal sealed class ReplicationTwin
         _streams = [.. streams];
         _channels = [.. channels];
         PairLagMs = new double[_regions, _regions];
+        _canaryStreams = new Stream?[_regions];
+        for (var r = 0; r < _regions; r++)
+        {
+            _canaryStreams[r] = _streams.Where(s => s.Source == r).OrderBy(s => s.Table).FirstOrDefault();
+        }
+
+        _ackedBySecond = estate.Tables.Select(_ => new List<long>()).ToArray();
+        _corruptChanges = estate.Tables.Select(_ => new List<(long, long)>()).ToArray();
+        FirstCorruptAckSeconds = Enumerable.Repeat(double.NaN, estate.Tables.Length).ToArray();
     }
+
+    /// <summary>Per table: corrupt writes acknowledged so far.</summary>
+    public long CorruptWrites(int table) => _corruptChanges[table].Count == 0 ? 0 : _corruptChanges[table][^1].Total;
+
+    /// <summary>Per table: when (seconds since the start) the first corrupt write was acknowledged; NaN when none was.</summary>
+    public double[] FirstCorruptAckSeconds { get; }
+
+    /// <summary>
+    /// Writes to <paramref name="table"/> (all regions, corrupt ones included) and corrupt writes acknowledged at or
+    /// before <paramref name="second"/> seconds since the start: what a restore to that moment contains.
+    /// </summary>
+    public (long Items, long Corrupt) AcknowledgedUpTo(int table, long second)
+    {
+        // Batches of step s are acknowledged inside (s, s + 1): a whole second T holds the steps before T.
+        var steps = Math.Min(second, _ackedBySecond[table].Count);
+        if (steps <= 0)
+        {
+            return (0, 0);
+        }
+
+        // Corrupt totals are kept only where they change (a bad deploy is rare); take the last change within the steps.
+        var corrupt = 0L;
+        foreach (var (changedAfter, total) in _corruptChanges[table])
+        {
+            if (changedAfter > steps)
+            {
+                break;
+            }
+
+            corrupt = total;
+        }
+
+        return (_ackedBySecond[table][(int)steps - 1], corrupt);
+    }
+
+    /// <summary>The region's canary table (the first table it replicates), or -1 when it replicates none.</summary>
+    public int CanaryTable(int region) => _canaryStreams[region]?.Table ?? -1;
+
+    /// <summary>The region's newest acknowledged canary: its sequence (0 when none) and acknowledgement time in seconds since the start.</summary>
+    public (long Sequence, double AckSeconds) LastCanary(int region) =>
+        _canaryStreams[region] is { Canaries.Count: > 0 } s ? (s.Canaries[^1].Sequence, s.Canaries[^1].AckSeconds) : (0, double.NaN);
+
+    /// <summary>Canaries of the region lost because it failed before any other region had them.</summary>
+    public long CanariesLost(int region) => _canaryStreams[region]?.CanariesLost ?? 0;
+
+    /// <summary>The newest canary of <paramref name="source"/> that <paramref name="destination"/> has received (0 when none).</summary>
+    public long CanaryReceived(int source, int destination) =>
+        _canaryStreams[source]?.Channels.FirstOrDefault(c => c.Destination == destination)?.CanaryReceived ?? 0;
 
     public long Acknowledged { get; private set; }
 
@@ -99,37 +165,67 @@ internal sealed class ReplicationTwin
         {
             var lost = stream.LastSequence - stream.ReplicatedAnywhere;
             Lost += lost;
+            stream.CanariesLost += stream.Canaries.Count(c => c.StreamSequence > stream.ReplicatedAnywhere);
             stream.ReplicatedAnywhere = stream.LastSequence;
             foreach (var channel in stream.Channels)
             {
                 channel.Queue.Clear();
                 channel.Delivered = stream.LastSequence;
+
+                // The lost canaries never arrive: skip them without counting them as received.
+                channel.NextCanary = stream.Canaries.Count;
             }
         }
     }
 
     /// <summary>
     /// Acknowledges <paramref name="writesPerRegion"/> new writes (split across tables) in the step
-    /// [<paramref name="second"/>, +1 s), then delivers what each channel can by the end of the step.
+    /// [<paramref name="second"/>, +1 s), plus one canary per region that is up, then delivers what each channel can
+    /// by the end of the step. <paramref name="corruptShare"/> (per region, 0–1) is the share of a region's writes to
+    /// its canary table that a bad deploy corrupts.
     /// </summary>
-    public void Step(long second, long[] writesPerRegion, bool[] down, bool[,] partitioned)
+    public void Step(long second, long[] writesPerRegion, bool[] down, bool[,] partitioned, double[]? corruptShare = null)
     {
+        var ackedThisStep = new long[_ackedBySecond.Length];
+        var corruptThisStep = new long[_ackedBySecond.Length];
         foreach (var stream in _streams)
         {
             var writes = writesPerRegion[stream.Source];
-            if (writes <= 0 || down[stream.Source])
+            if (down[stream.Source])
             {
                 continue;
             }
 
-            var count = (long)Math.Floor((writes * stream.Share) + _random.NextDouble());
-            if (count <= 0)
+            var isCanaryStream = ReferenceEquals(_canaryStreams[stream.Source], stream);
+            var count = writes <= 0 ? 0 : (long)Math.Floor((writes * stream.Share) + _random.NextDouble());
+            if (count <= 0 && !isCanaryStream)
             {
                 continue;
             }
 
             // One batch per step: acknowledged somewhere in the second, delivered after a log-normal delay.
             var ack = second + _random.NextDouble();
+            if (isCanaryStream)
+            {
+                count++;
+                stream.Canaries.Add(new Canary(++stream.CanarySequence, stream.LastSequence + count, ack));
+                var corrupt = corruptShare is null ? 0 : (long)Math.Round((count - 1) * Math.Clamp(corruptShare[stream.Source], 0, 1));
+                if (corrupt > 0)
+                {
+                    corruptThisStep[stream.Table] += corrupt;
+                    if (double.IsNaN(FirstCorruptAckSeconds[stream.Table]) || ack < FirstCorruptAckSeconds[stream.Table])
+                    {
+                        FirstCorruptAckSeconds[stream.Table] = ack;
+                    }
+                }
+            }
+
+            if (isCanaryStream)
+            {
+                CompactCanaries(stream);
+            }
+
+            ackedThisStep[stream.Table] += count;
             var first = stream.LastSequence + 1;
             stream.LastSequence += count;
             Acknowledged += count;
@@ -137,6 +233,15 @@ internal sealed class ReplicationTwin
             {
                 var delay = Math.Clamp(_medianDelaySeconds * Math.Exp(0.35 * _random.NextGaussian()), 0.08, 0.98);
                 channel.Queue.Enqueue(new Batch(first, count, ack, ack + delay));
+            }
+        }
+
+        for (var t = 0; t < _ackedBySecond.Length; t++)
+        {
+            _ackedBySecond[t].Add((_ackedBySecond[t].Count == 0 ? 0 : _ackedBySecond[t][^1]) + ackedThisStep[t]);
+            if (corruptThisStep[t] > 0)
+            {
+                _corruptChanges[t].Add((_ackedBySecond[t].Count, CorruptWrites(t) + corruptThisStep[t]));
             }
         }
 
@@ -189,6 +294,29 @@ internal sealed class ReplicationTwin
         }
     }
 
+    /// <summary>Drops canaries every channel has already passed, keeping memory flat over long runs.</summary>
+    private static void CompactCanaries(Stream stream)
+    {
+        const int Keep = 4096;
+        if (stream.Canaries.Count < Keep * 2)
+        {
+            return;
+        }
+
+        // Keep the newest: LastCanary reads it even when every channel has passed it.
+        var passed = Math.Min(stream.Channels.Count == 0 ? int.MaxValue : stream.Channels.Min(c => c.NextCanary), stream.Canaries.Count - 1);
+        if (passed < Keep)
+        {
+            return;
+        }
+
+        stream.Canaries.RemoveRange(0, passed);
+        foreach (var channel in stream.Channels)
+        {
+            channel.NextCanary -= passed;
+        }
+    }
+
     private void Deliver(Channel channel, double end)
     {
         var budget = (long)_throughput;
@@ -212,6 +340,13 @@ internal sealed class ReplicationTwin
             channel.Delivered = batch.FirstSequence + take - 1;
         }
 
+        var canaries = channel.Stream.Canaries;
+        while (channel.NextCanary < canaries.Count && canaries[channel.NextCanary].StreamSequence <= channel.Delivered)
+        {
+            channel.CanaryReceived = canaries[channel.NextCanary].Sequence;
+            channel.NextCanary++;
+        }
+
         if (channel.Queue.Count > 0 && channel.Queue.Peek().DeliverAt <= end)
         {
             // Writes still due but not delivered: the lag is the age of the oldest of them.
@@ -224,6 +359,9 @@ internal sealed class ReplicationTwin
     }
 
     private readonly record struct Batch(long FirstSequence, long Count, double AckSeconds, double DeliverAt);
+
+    /// <summary>A canary: its own sequence (1, 2, …), its place in the stream, and when it was acknowledged.</summary>
+    private readonly record struct Canary(long Sequence, long StreamSequence, double AckSeconds);
 
     private sealed class Stream(int table, int source, double share)
     {
@@ -238,6 +376,12 @@ internal sealed class ReplicationTwin
         public long ReplicatedAnywhere { get; set; }
 
         public List<Channel> Channels { get; } = [];
+
+        public List<Canary> Canaries { get; } = [];
+
+        public long CanarySequence { get; set; }
+
+        public long CanariesLost { get; set; }
     }
 
     private sealed class Channel(Stream stream, int destination)
@@ -249,6 +393,11 @@ internal sealed class ReplicationTwin
         public BatchQueue Queue { get; } = new();
 
         public long Delivered { get; set; }
+
+        public long CanaryReceived { get; set; }
+
+        /// <summary>Index into the stream's canaries of the next one this channel has not delivered.</summary>
+        public int NextCanary { get; set; }
 
         /// <summary>NaN until the first write arrives: with no writes, ReplicationLatency has no data.</summary>
         public double LagMs { get; set; } = double.NaN;

@@ -54,7 +54,14 @@ internal sealed class TableTwin
         return new ContinuousBackupsDescription(tableName, region, true, earliest, latest, table.PitrRecoveryPeriodDays);
     }
 
-    public TableDescription Restore(RestoreTableToPointInTimeRequest request, DateTimeOffset now, bool regionDown)
+    /// <summary>The restore that created <paramref name="tableName"/> in <paramref name="region"/>, or null.</summary>
+    public RestoreJob? Restored(string tableName, string region) => _restores.GetValueOrDefault((tableName, region));
+
+    /// <summary>
+    /// Starts a restore. <paramref name="contentAt"/> says what the source held at a moment (items, corrupt items):
+    /// the restored table holds exactly the writes acknowledged up to the point in time.
+    /// </summary>
+    public TableDescription Restore(RestoreTableToPointInTimeRequest request, DateTimeOffset now, bool regionDown, Func<string, DateTimeOffset, (long Items, long Corrupt)>? contentAt = null)
     {
         ThrowIfDown(request.Region, regionDown);
         var table = _estate.Tables.FirstOrDefault(t => t.Name == request.SourceTableName && t.Replicas.Contains(request.Region))
@@ -80,7 +87,8 @@ internal sealed class TableTwin
                 $"Restore time {request.RestoreDateTime:O} is outside the restorable window {earliest:O} to {latest:O}.");
         }
 
-        var restore = new RestoreJob(request.SourceTableName, pointInTime, now, now + RestoreBase + (RestorePerGb * table.SizeGb));
+        var (items, corrupt) = contentAt?.Invoke(request.SourceTableName, pointInTime) ?? (0, 0);
+        var restore = new RestoreJob(request.SourceTableName, pointInTime, now, now + RestoreBase + (RestorePerGb * table.SizeGb), items, corrupt);
         _restores[(request.TargetTableName, request.Region)] = restore;
         return new TableDescription(request.TargetTableName, request.Region, TableStatus.Creating, [], now,
             new RestoreSummary(restore.Source, request.Region, pointInTime, true));
@@ -100,5 +108,6 @@ internal sealed class TableTwin
     private static EstateServiceException NotFound(string table, string region) =>
         new("DynamoDB", region, "ResourceNotFoundException", $"Requested resource not found: Table: {table} not found");
 
-    private sealed record RestoreJob(string Source, DateTimeOffset PointInTime, DateTimeOffset CreatedAt, DateTimeOffset ReadyAt);
+    /// <summary>A restore: its source, point in time, timing, and the items (corrupt ones among them) it holds.</summary>
+    internal sealed record RestoreJob(string Source, DateTimeOffset PointInTime, DateTimeOffset CreatedAt, DateTimeOffset ReadyAt, long Items, long CorruptItems);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using AWorld.Bench.Drills;
 using AWorld.Bench.Live;
 using AWorld.Bench.Operations;
 using AWorld.Core.Estate;
@@ -15,6 +16,9 @@ using AWorld.Core.Telemetry;
 // The operations engine on the console's SQLite stores and the twin, no web host: its own cost per operation, and
 // failover time after an outage with the countermeasure ladder acting, against the physical floor.
 //   dotnet run -c Release --project bench/AWorld.Bench -- ops-engine [--operations 200] [--seeds 5]
+// Headless DR drills on the twin: the automatic region-outage drill's RTO against its physical floor (and, with
+// --all, every scenario once), with wall time per drill.
+//   dotnet run -c Release --project bench/AWorld.Bench -- drill-rto [--seeds 5] [--all] [--timeline] [--step-timeout 20]
 var mode = args.FirstOrDefault() ?? "twin-day";
 return mode switch
 {
@@ -23,12 +27,13 @@ return mode switch
     "live-pages" => await LivePages.RunAsync(new BenchArgs(args)),
     "hub-fanout" => await HubFanout.RunAsync(new BenchArgs(args)),
     "ops-engine" => await OpsBench.RunAsync(new BenchArgs(args)),
+    "drill-rto" => await DrillBench.RunAsync(new BenchArgs(args)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: AWorld.Bench twin-day|store-week|live-pages [--pages N] [--seconds S]|hub-fanout [--connections N] [--seconds S]|ops-engine [--operations N] [--seeds N]");
+    Console.Error.WriteLine("usage: AWorld.Bench twin-day|store-week|live-pages [--pages N] [--seconds S]|hub-fanout [--connections N] [--seconds S]|ops-engine [--operations N] [--seeds N]|drill-rto [--seeds N] [--all] [--step-timeout MIN]");
     return 2;
 }
 

@@ -13,6 +13,23 @@ public class FaultSpecParserTests
     }
 
     [Fact]
+    public void BadDeploy_WithStartAndDuration_DefaultsToEveryWriteCorrupt()
+    {
+        Assert.True(FaultSpecParser.TryParse("bad-deploy eu-west-1 at 00:10:00 for 00:15:00", EstateTopology.Default, out var spec, out var error), error);
+
+        Assert.Equal(new FaultSpec(FaultKind.BadDeploy, "eu-west-1", Duration: TimeSpan.FromMinutes(15), Delay: TimeSpan.FromMinutes(10)), spec);
+        Assert.Equal(1, spec.EffectiveMagnitude);
+    }
+
+    [Fact]
+    public void BadDeploy_ShareAboveOne_IsRejectedWithTheRange()
+    {
+        Assert.False(FaultSpecParser.TryParse("bad-deploy eu-west-1 150%", EstateTopology.Default, out _, out var error));
+
+        Assert.Contains("at most 1 (100%)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Partition_SplitsTheTwoRegionCodes()
     {
         Assert.True(FaultSpecParser.TryParse("partition eu-west-1-eu-central-1", EstateTopology.Default, out var spec, out _));
@@ -27,6 +44,7 @@ public class FaultSpecParserTests
     [InlineData("errors eu-central-1 30%", FaultKind.Errors, 0.3)]
     [InlineData("throttle eu-west-1 x25 client tenant-07", FaultKind.Throttle, 25)]
     [InlineData("flap eu-north-1 0.4", FaultKind.Flap, 0.4)]
+    [InlineData("bad-deploy eu-west-1 25%", FaultKind.BadDeploy, 0.25)]
     public void Magnitudes_AreReadInTheirUnits(string text, FaultKind kind, double magnitude)
     {
         Assert.True(FaultSpecParser.TryParse(text, EstateTopology.Default, out var spec, out var error), error);

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Globalization;
+using AWorld.Bench.Live;
+using AWorld.Core.Drills;
+using AWorld.Core.Estate;
+using AWorld.Core.Simulation;
+
+namespace AWorld.Bench.Drills;
+
+/// <summary>
+/// Headless drills on the twin: (1) the automatic region-outage drill over several seeds, its measured detection,
+/// decision, execution, RTO and RPO next to the physical floor (Route 53 detection + DNS TTL + sticky resolvers'
+/// extra hold) and the engine's own overhead (decision → router change); (2) with --all, every scenario once.
+/// Wall time per drill is printed too (run in Release).
+/// </summary>
+internal static class DrillBench
+{
+    private const string Region = "eu-west-1";
+
+    public static async Task<int> RunAsync(BenchArgs args)
+    {
+        var seeds = args.Int("seeds", 5, 1, 100);
+        var timeline = args.Flag("timeline");
+        var estate = EstateTopology.Default;
+        var sim = new SimulationOptions();
+        var check = estate.HealthCheckFor(Region);
+        var ttl = estate.Dns.TtlSeconds;
+        var stickyExtra = ttl * (sim.StickyResolverTtlMultiple - 1);
+        // The executor's step timeout (default 20 min) is shorter than the twin's restore of the 40 GB table (8 min + 45 s/GB).
+        var stepTimeout = args.Int("step-timeout", 20, 1, 1440);
+        var runner = new DrillRunner(estate, sim, operations: new AWorld.Core.Operations.OperationsOptions { StepTimeout = TimeSpan.FromMinutes(stepTimeout) });
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"drill-rto: automatic region-outage drill of {Region}, {seeds} seeds; health check {check.RequestIntervalSeconds} s x threshold {check.FailureThreshold}, TTL {ttl} s, {sim.StickyResolverShare:P0} sticky resolvers hold {sim.StickyResolverTtlMultiple}x TTL; load average {Machine.LoadAverage()}"));
+        Console.WriteLine("    times in virtual s after the fault");
+        Console.WriteLine("    seed  R53 down  detected  decided  router  recovered(RTO)  floor  RTO-floor  engine(dec->router)  RPO s  lost canaries/twin writes  passed  wall ms");
+        var failures = 0;
+        var rows = new List<(double Rto, double Floor, double Engine)>();
+        for (var i = 0; i < seeds; i++)
+        {
+            var seed = 42 + i;
+            DateTimeOffset? route53Down = null;
+            var plan = new DrillPlan(DrillScenario.RegionOutage, Region, ResponsePolicy.Automatic, Seed: seed);
+            var watch = Stopwatch.StartNew();
+            var result = await runner.RunAsync(plan, truth =>
+            {
+                if (route53Down is null && !truth.Regions.First(r => r.Code == Region).Route53Healthy && truth.Regions.First(r => r.Code == Region).Down)
+                {
+                    route53Down = truth.At;
+                }
+            });
+            watch.Stop();
+            if (result.Outcome is not { } outcome)
+            {
+                Console.WriteLine($"    {seed,4}  could not run: {string.Join("; ", result.Errors)}");
+                failures++;
+                continue;
+            }
+
+            var m = outcome.Measurements;
+            var start = m.FaultStart!.Value;
+            double? At(DateTimeOffset? t) => t is { } v ? (v - start).TotalSeconds : null;
+            var r53 = At(route53Down);
+            double? floor = r53 is { } d ? d + ttl + stickyExtra : null;
+            double? engine = m.RouterChangedAt is { } rc && m.DecidedAt is { } dc ? (rc - dc).TotalSeconds : null;
+            var rto = m.Rto?.TotalSeconds;
+            if (!outcome.Report.Passed)
+            {
+                failures++;
+            }
+
+            if (rto is { } x && floor is { } f && engine is { } e)
+            {
+                rows.Add((x, f, e));
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"    {seed,4}  {S(r53),8}  {S(At(m.DetectedAt)),8}  {S(At(m.DecidedAt)),7}  {S(At(m.RouterChangedAt)),6}  {S(rto),14}  {S(floor),5}  {S(rto - floor),9}  {S(engine),19}  {m.Rpo.TotalSeconds,5:0.0}  {m.CanariesLost,12}/{m.TwinWritesLost,-12}  {outcome.Report.Passed,6}  {watch.Elapsed.TotalMilliseconds,7:0}"));
+        }
+
+        if (rows.Count > 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"    mean RTO {rows.Average(r => r.Rto):0.0} s, mean floor {rows.Average(r => r.Floor):0.0} s (R53 detection + TTL {ttl} s + sticky extra {stickyExtra:0} s), mean RTO - floor {rows.Average(r => r.Rto - r.Floor):+0.0;-0.0;0.0} s, engine decision -> router change max {rows.Max(r => r.Engine):0.0} virtual s"));
+        }
+
+        if (args.Flag("all"))
+        {
+            Console.WriteLine("every scenario once (seed 42), times in virtual s after the fault:");
+            Console.WriteLine("    scenario              policy     detected  decided  approved  recovered(RTO)  RPO s   passed  virtual min  wall ms  verdict");
+            foreach (var definition in DrillScenarios.All)
+            {
+                foreach (var policy in definition.NeedsPeople ? [ResponsePolicy.Human] : new[] { ResponsePolicy.Automatic, ResponsePolicy.Human })
+                {
+                    var watch = Stopwatch.StartNew();
+                    var result = await runner.RunAsync(new DrillPlan(definition.Scenario, Region, policy, Seed: 42));
+                    watch.Stop();
+                    if (result.Outcome is not { } outcome)
+                    {
+                        Console.WriteLine($"    {definition.Name,-21} {policy,-9}  could not run: {string.Join("; ", result.Errors)}");
+                        failures++;
+                        continue;
+                    }
+
+                    var m = outcome.Measurements;
+                    var start = m.FaultStart!.Value;
+                    double? At(DateTimeOffset? t) => t is { } v ? (v - start).TotalSeconds : null;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"    {definition.Name,-21} {policy,-9}  {S(At(m.DetectedAt)),8}  {S(At(m.DecidedAt)),7}  {S(At(m.FirstApprovalAt)),8}  {S(m.Rto?.TotalSeconds),14}  {m.Rpo.TotalSeconds,5:0.0}  {outcome.Report.Passed,6}  {(outcome.Report.EndedAt - outcome.Report.StartedAt).TotalMinutes,11:0.0}  {watch.Elapsed.TotalMilliseconds,7:0}  {outcome.Report.Verdict}"));
+                    foreach (var deviation in outcome.Report.Deviations)
+                    {
+                        Console.WriteLine($"          ! {deviation}");
+                    }
+
+                    if (timeline)
+                    {
+                        foreach (var e in outcome.Report.Timeline)
+                        {
+                            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"          {(e.At - start).TotalSeconds,7:0} {e.Kind,-12} {e.Actor,-22} {e.Description}"));
+                        }
+                    }
+                }
+            }
+        }
+
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static string S(double? seconds) => seconds is { } s ? s.ToString("0", CultureInfo.InvariantCulture) : "-";
+}
