@@ -164,7 +164,68 @@ internal sealed class DrillReportPdf : IDisposable
         _page = null;
         using var output = new MemoryStream();
         _document.Save(output, closeStream: false);
-        return output.ToArray();
+        var bytes = output.ToArray();
+        FixSubsetTags(bytes);
+        FixXmpIds(bytes, new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(r.DrillId)).AsSpan(0, 16)));
+        return bytes;
+    }
+
+    /// <summary>
+    /// PDFsharp tags each embedded font subset with six random capitals ("/QWERTY+DejaVuSans", PDF 1.7 §9.6.4).
+    /// The tag only has to be unique within the file, so each distinct tag is replaced, in order of first
+    /// appearance, by a fixed one of the same length; offsets in the cross-reference table stay valid.
+    /// </summary>
+    private static void FixSubsetTags(byte[] pdf)
+    {
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 8 <= pdf.Length; i++)
+        {
+            if (pdf[i] != (byte)'/' || pdf[i + 7] != (byte)'+' || !IsTag(pdf.AsSpan(i + 1, 6)))
+            {
+                continue;
+            }
+
+            var tag = Encoding.ASCII.GetString(pdf, i + 1, 6);
+            if (!tags.TryGetValue(tag, out var fixedTag))
+            {
+                var n = tags.Count;
+                fixedTag = $"AWRD{(char)('A' + (n / 26 % 26))}{(char)('A' + (n % 26))}";
+                tags[tag] = fixedTag;
+            }
+
+            Encoding.ASCII.GetBytes(fixedTag, pdf.AsSpan(i + 1, 6));
+            i += 7;
+        }
+    }
+
+    /// <summary>
+    /// PDFsharp 6.2 writes random uuids as the XMP DocumentID and InstanceID (in an uncompressed metadata stream);
+    /// they become one derived from the drill id, same length, so offsets stay valid.
+    /// </summary>
+    internal static void FixXmpIds(byte[] pdf, Guid id)
+    {
+        var uuid = Encoding.ASCII.GetBytes(id.ToString("D"));
+        foreach (var marker in (ReadOnlySpan<string>)["<xmpMM:DocumentID>uuid:", "<xmpMM:InstanceID>uuid:"])
+        {
+            var at = pdf.AsSpan().IndexOf(Encoding.ASCII.GetBytes(marker));
+            if (at >= 0 && at + marker.Length + uuid.Length <= pdf.Length && pdf[at + marker.Length + uuid.Length] == (byte)'<')
+            {
+                uuid.CopyTo(pdf.AsSpan(at + marker.Length));
+            }
+        }
+    }
+
+    private static bool IsTag(ReadOnlySpan<byte> text)
+    {
+        foreach (var c in text)
+        {
+            if (c is < (byte)'A' or > (byte)'Z')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void Title()
