@@ -143,7 +143,7 @@ public sealed class EvidenceCommandTests : IDisposable
         Assert.Equal(2, (await Run("evidence", "verify", pack, "--key", "x")).Code);
     }
 
-    private async Task<string> WritePackAsync(IEvidenceSigner signer)
+    private async Task<string> WritePackAsync(LocalEvidenceSigner signer)
     {
         var (zip, _) = await EvidencePacks.WriteAsync(signer);
         var path = Path.Combine(_directory.Path, $"pack-{Guid.NewGuid():N}.zip");
@@ -151,7 +151,7 @@ public sealed class EvidenceCommandTests : IDisposable
         return path;
     }
 
-    private async Task<string> WriteKeyAsync(IEvidenceSigner signer)
+    private async Task<string> WriteKeyAsync(LocalEvidenceSigner signer)
     {
         var path = Path.Combine(_directory.Path, $"key-{signer.KeyId[..8]}.pem");
         await File.WriteAllTextAsync(path, signer.PublicKeyPem);
