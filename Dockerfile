@@ -14,6 +14,8 @@ COPY AWorld.Console/ AWorld.Console/
 RUN dotnet publish AWorld.Console/AWorld.Console.csproj -c Release -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
+# The PDF after-action report needs a TrueType font; the runtime image has none.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app ./
 # Everything the console stores (database, keys) lives in /data: mount a volume there.

@@ -1,3 +1,4 @@
+using AWorld.Cli.Evidence;
 using AWorld.Cli.Simulate;
 using AWorld.Cli.Watch;
 
@@ -18,6 +19,8 @@ public static class CliApp
                      aworld simulate --duration 02:00:00 --seed 42 --fault "outage eu-west-1 at 00:30:00 for 00:20:00" --json
           watch      follow a running console's estate live (Ctrl+C to stop; --once for one snapshot)
                      aworld watch --url http://localhost:5080 --user noc --password aworld-demo [--once]
+          evidence   verify a drill's evidence pack offline (exit 0 intact, 1 tampered, 2 bad arguments)
+                     aworld evidence verify PACK.zip [--public-key FILE] [--json]
 
         Run 'aworld COMMAND --help' for a command's options.
         """;
@@ -36,6 +39,7 @@ public static class CliApp
             {
                 "simulate" => await SimulateCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 "watch" => await WatchCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
+                "evidence" => await EvidenceCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 _ => await Unknown(args[0], stderr),
             };
         }

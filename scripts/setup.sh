@@ -2,7 +2,8 @@
 # Installs everything the console and its tests need on a fresh Debian machine. Safe to run again.
 #   - the .NET 10 SDK must already be on PATH;
 #   - Node.js and npm build the charts module (wwwroot-assets) during the console's build;
-#   - Debian's chromium runs the end-to-end tests (never a downloaded browser).
+#   - Debian's chromium runs the end-to-end tests (never a downloaded browser);
+#   - Debian's fonts-dejavu-core gives the PDF after-action report its font (PDFsharp finds no fonts by itself on Linux).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,7 @@ command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
