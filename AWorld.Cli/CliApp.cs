@@ -1,4 +1,5 @@
 using AWorld.Cli.Evidence;
+using AWorld.Cli.Drill;
 using AWorld.Cli.Simulate;
 using AWorld.Cli.Watch;
 
@@ -19,6 +20,8 @@ public static class CliApp
                      aworld simulate --duration 02:00:00 --seed 42 --fault "outage eu-west-1 at 00:30:00 for 00:20:00" --json
           watch      follow a running console's estate live (Ctrl+C to stop; --once for one snapshot)
                      aworld watch --url http://localhost:5080 --user noc --password aworld-demo [--once]
+          drill      run a DR drill headless on the twin and write its signed evidence pack (exit 0 passed, 1 failed)
+                     aworld drill run --scenario region-outage --region eu-west-1 [--seed N] [--out DIR] [--json]
           evidence   verify a drill's evidence pack offline (exit 0 intact, 1 tampered, 2 bad arguments)
                      aworld evidence verify PACK.zip [--public-key FILE] [--json]
 
@@ -40,6 +43,7 @@ public static class CliApp
                 "simulate" => await SimulateCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 "watch" => await WatchCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 "evidence" => await EvidenceCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
+                "drill" => await DrillCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 _ => await Unknown(args[0], stderr),
             };
         }
