@@ -76,6 +76,11 @@ public static class ConsoleServiceCollectionExtensions
         services.TryAddSingleton<TokenService>();
         services.TryAddSingleton<SimulationControl>();
         services.TryAddSingleton<Anomalies.AnomalyAcknowledgements>();
+        services.TryAddSingleton<IEvidenceSigner>(sp => new LocalEvidenceSigner(sp.GetRequiredService<DataDirectory>().Path));
+        services.TryAddSingleton<Drills.EvidenceArchive>();
+        services.TryAddSingleton<Drills.DrillCoordinator>();
+        services.TryAddSingleton<Drills.DrillSchedules>();
+        services.AddHostedService<Drills.DrillScheduler>();
         services.AddHostedService<AccountSeeder>();
         services.AddSingleton<EstateDriver>();
         services.AddHostedService(sp => sp.GetRequiredService<EstateDriver>());
@@ -126,7 +131,8 @@ public static class ConsoleServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Roles.SimulationControlPolicy, p => p.RequireRole(Roles.SimulationControllers))
-            .AddPolicy(Roles.AuditPolicy, p => p.RequireRole(Roles.Auditor, Roles.Admin));
+            .AddPolicy(Roles.AuditPolicy, p => p.RequireRole(Roles.Auditor, Roles.Admin))
+            .AddPolicy(Roles.EvidencePolicy, p => p.RequireRole(Roles.EvidenceReaders));
         services.AddCascadingAuthenticationState();
 
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -157,6 +163,7 @@ public static class ConsoleServiceCollectionExtensions
         app.MapAWorldApi();
         app.MapOperationsApi();
         app.MapAnomaliesApi();
+        app.MapDrillsApi();
         // A connection ends when its token or cookie expires, so a removed or demoted user stops receiving the estate.
         app.MapHub<EstateHub>(EstateHub.Path, o => o.CloseOnAuthenticationExpiration = true);
         app.MapPost("/account/logout", async (HttpContext http) =>

@@ -21,6 +21,11 @@ public static class Roles
 
     /// <summary>Who may verify the audit chain: Auditors and Admins.</summary>
     public const string AuditPolicy = "Audit";
+
+    /// <summary>Who may browse, download and verify evidence packs: Auditors, Admins, and Approvers (who sign reports off).</summary>
+    public const string EvidencePolicy = "Evidence";
+
+    public static readonly string[] EvidenceReaders = [Auditor, Admin, Approver];
 }
 
 /// <summary>A local account; the password is stored only as an ASP.NET Core Identity hash (PBKDF2).</summary>

@@ -10,7 +10,7 @@ namespace AWorld.Console.Live;
 /// Keeps the estate current: every tick (real time) it advances the twin to the estate clock's present and, once
 /// per poll interval of estate time, polls the sources through the monitor, which publishes the snapshot. A failing
 /// poll is logged and retried on the next tick; the views show the data's age meanwhile. After each poll the
-/// operations executor moves approved operations on.
+/// operations executor moves approved operations on, and a live drill's observer sees the poll.
 /// </summary>
 public sealed partial class EstateDriver(
     EstateMonitor monitor,
@@ -24,6 +24,7 @@ public sealed partial class EstateDriver(
     private readonly TimeProvider _estateClock = services.GetRequiredKeyedService<TimeProvider>(EstateClock.Key);
     private readonly OperationExecutor? _executor = services.GetService<OperationExecutor>();
     private readonly CountermeasurePolicy? _countermeasures = services.GetService<CountermeasurePolicy>();
+    private readonly Drills.DrillCoordinator? _drills = services.GetService<Drills.DrillCoordinator>();
     private DateTimeOffset _lastPoll = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -65,6 +66,11 @@ public sealed partial class EstateDriver(
             if (_executor is not null)
             {
                 await _executor.TickAsync(cancellationToken);
+            }
+
+            if (_drills is not null)
+            {
+                await _drills.ObserveAsync(snapshot, cancellationToken);
             }
         }
     }

@@ -16,6 +16,12 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
 
     public DbSet<AnomalyAckRow> AnomalyAcks => Set<AnomalyAckRow>();
 
+    public DbSet<DrillRunRow> Drills => Set<DrillRunRow>();
+
+    public DbSet<DrillScheduleRow> DrillSchedules => Set<DrillScheduleRow>();
+
+    public DbSet<EvidencePackRow> EvidencePacks => Set<EvidencePackRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<UserAccount>(user =>
@@ -47,6 +53,24 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             ack.Property(a => a.AnomalyId).HasMaxLength(256).ValueGeneratedNever();
             ack.Property(a => a.Note).HasMaxLength(AWorld.Console.Anomalies.AnomalyAcknowledgements.MaxNoteLength);
             ack.HasIndex(a => a.AtTicks);
+        });
+        modelBuilder.Entity<DrillRunRow>(drill =>
+        {
+            drill.HasKey(d => d.Id);
+            drill.Property(d => d.Id).HasMaxLength(128).ValueGeneratedNever();
+            drill.HasIndex(d => d.StartedAtTicks);
+            drill.Property(d => d.Version).IsConcurrencyToken();
+        });
+        modelBuilder.Entity<EvidencePackRow>(pack =>
+        {
+            pack.HasKey(p => p.Sequence);
+            pack.Property(p => p.Sequence).ValueGeneratedNever();
+            pack.HasIndex(p => p.DrillId);
+        });
+        modelBuilder.Entity<DrillScheduleRow>(schedule =>
+        {
+            schedule.HasKey(s => s.Id);
+            schedule.HasIndex(s => s.NextRunTicks);
         });
         modelBuilder.Entity<LeaseRow>(lease =>
         {
@@ -94,4 +118,99 @@ public sealed class AnomalyAckRow
     public required string Note { get; set; }
 
     public long AtTicks { get; set; }
+}
+
+/// <summary>
+/// One drill: what ran, how it went, its report and audit slice (JSON, as in the pack) and its current evidence
+/// pack, a file in the data directory whose manifest hash chains to the pack written before it.
+/// </summary>
+public sealed class DrillRunRow
+{
+    public required string Id { get; set; }
+
+    public required string Scenario { get; set; }
+
+    public required string Region { get; set; }
+
+    public required string Policy { get; set; }
+
+    /// <summary>live (on the console's twin), full-speed (a fresh twin, headless) or scheduled.</summary>
+    public required string Mode { get; set; }
+
+    public required string StartedBy { get; set; }
+
+    public long StartedAtTicks { get; set; }
+
+    public long? EndedAtTicks { get; set; }
+
+    /// <summary>Running, Completed or Failed (the drill could not finish; <see cref="Verdict"/> says why).</summary>
+    public required string State { get; set; }
+
+    public bool? Passed { get; set; }
+
+    public double? DetectionSeconds { get; set; }
+
+    public double? RtoSeconds { get; set; }
+
+    public double? RpoSeconds { get; set; }
+
+    public string? Verdict { get; set; }
+
+    public string? ReportJson { get; set; }
+
+    public string? AuditJson { get; set; }
+
+    public string? PackFile { get; set; }
+
+    public string? ManifestSha256 { get; set; }
+
+    public string? PreviousManifestSha256 { get; set; }
+
+    public string? SignedOffBy { get; set; }
+
+    public long? SignedOffAtTicks { get; set; }
+
+    public int Version { get; set; }
+}
+
+/// <summary>One evidence pack written, in chain order: each manifest names the one before it. Rows are only inserted.</summary>
+public sealed class EvidencePackRow
+{
+    public long Sequence { get; set; }
+
+    public required string DrillId { get; set; }
+
+    public required string File { get; set; }
+
+    public required string ManifestSha256 { get; set; }
+
+    public string? PreviousManifestSha256 { get; set; }
+
+    public long WrittenAtTicks { get; set; }
+}
+
+/// <summary>A recurring drill: a cron expression (UTC) and what to run; the scheduler runs it headless when due.</summary>
+public sealed class DrillScheduleRow
+{
+    public int Id { get; set; }
+
+    public required string Cron { get; set; }
+
+    public required string Scenario { get; set; }
+
+    public required string Region { get; set; }
+
+    public required string Policy { get; set; }
+
+    public bool Enabled { get; set; } = true;
+
+    public required string CreatedBy { get; set; }
+
+    public long CreatedAtTicks { get; set; }
+
+    public long NextRunTicks { get; set; }
+
+    public long? LastRunTicks { get; set; }
+
+    public string? LastDrillId { get; set; }
 }

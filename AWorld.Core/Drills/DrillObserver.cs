@@ -99,6 +99,9 @@ public sealed class DrillObserver
 
     public DateTimeOffset StartedAt { get; }
 
+    /// <summary>The timeline so far, in the order events were seen (the report sorts it by time).</summary>
+    public IReadOnlyList<DrillTimelineEvent> Timeline => _timeline;
+
     public DateTimeOffset? FaultStart => _faultStart;
 
     /// <summary>When the monitor first showed the target region other than Healthy after the fault; null until then.</summary>

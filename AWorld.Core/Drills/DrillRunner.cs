@@ -138,7 +138,7 @@ public sealed class DrillRunner(EstateTopology estate, SimulationOptions? simula
     }
 
     /// <summary>The drill has seen what it needs: recovery, the faults over, no operation in flight, and for a bad deploy the cutover.</summary>
-    private static async Task<bool> DoneAsync(DrillPlan plan, DrillObserver observer, OperationService service, bool faultsOver, CancellationToken cancellationToken)
+    public static async Task<bool> DoneAsync(DrillPlan plan, DrillObserver observer, OperationService service, bool faultsOver, CancellationToken cancellationToken)
     {
         if (!observer.Recovered || !faultsOver || (plan.Definition.Expected == ExpectedResponse.RestoreAndCutover && !observer.CutoverCompleted))
         {
@@ -162,7 +162,8 @@ public sealed class DrillRunner(EstateTopology estate, SimulationOptions? simula
         return seen;
     }
 
-    private static void CheckRestores(EstateTwin twin, DrillPlan plan, DrillObserver observer, IReadOnlyList<Operation> operations, DateTimeOffset at)
+    /// <summary>Checks every completed restore against the twin's truth and adds the results to the observer (also used by the console's live drills).</summary>
+    public static void CheckRestores(EstateTwin twin, DrillPlan plan, DrillObserver observer, IReadOnlyList<Operation> operations, DateTimeOffset at)
     {
         var truth = twin.Truth();
         foreach (var op in operations.Where(o => o.Request.Kind == OperationKind.Restore && o.State == OperationState.Completed))

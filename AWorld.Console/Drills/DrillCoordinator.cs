@@ -1,0 +1,444 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using AWorld.Console.Storage;
+using AWorld.Core;
+using AWorld.Core.Drills;
+using AWorld.Core.Estate;
+using AWorld.Core.Evidence;
+using AWorld.Core.Operations;
+using AWorld.Core.Simulation;
+using AWorld.Core.Telemetry;
+using Microsoft.EntityFrameworkCore;
+
+namespace AWorld.Console.Drills;
+
+/// <summary>What the Drills page and the API ask for: a scenario on a region, the response policy, where to run it.</summary>
+public sealed record DrillRequest(string? Scenario, string? Region, string? Policy, string? Mode, long? Seed = null);
+
+/// <summary>The outcome of a drill command: the drill's id, or why it was refused.</summary>
+public sealed record DrillCommandResult(string? DrillId, string? Error, bool Forbidden = false, bool NotFound = false)
+{
+    public bool Succeeded => Error is null;
+}
+
+/// <summary>The live drill now running on the console's twin: its plan, start and timeline so far.</summary>
+public sealed record LiveDrillView(string DrillId, DrillPlan Plan, DateTimeOffset StartedAt, ImmutableArray<DrillTimelineEvent> Timeline, DrillMeasurements Measurements);
+
+/// <summary>
+/// Runs drills for the console and keeps their history and evidence. A live drill runs on the console's own twin:
+/// its faults go in through the fault injector, the ladder and people respond as in any incident (approvals on the
+/// Operations page), and the driver feeds a <see cref="DrillObserver"/> after each poll. A full-speed drill runs the
+/// headless <see cref="DrillRunner"/> on a fresh twin (what schedules use). Either way the report and its signed
+/// evidence pack are stored. Who may do what is decided here: Operators and Admins run drills, Approvers and Admins
+/// sign reports off; everyone else reads.
+/// </summary>
+/// <remarks>Thread-safe. One live drill at a time.</remarks>
+public sealed partial class DrillCoordinator(
+    EstateTopology estate,
+    IServiceProvider services,
+    IDbContextFactory<ConsoleDbContext> contexts,
+    EvidenceArchive archive,
+    AuditLog audit,
+    IAuditStore auditStore,
+    OperationService operations,
+    [FromKeyedServices(EstateClock.Key)] TimeProvider time,
+    ILogger<DrillCoordinator> logger)
+{
+    private readonly Lock _gate = new();
+    private readonly EstateTwin? _twin = services.GetService<EstateTwin>();
+    private readonly IFaultInjector? _faults = services.GetService<IFaultInjector>();
+    private LiveDrill? _live;
+
+    /// <summary>Raised (on any thread) when a drill starts, moves on its timeline, or ends.</summary>
+    public event Action? Changed;
+
+    public static bool MayRun(Actor actor) => actor.Role is RoleNames.Operator or RoleNames.Admin || actor == Actor.System;
+
+    public static bool MaySignOff(Actor actor) => actor.Role is RoleNames.Approver or RoleNames.Admin;
+
+    public LiveDrillView? Live
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _live is { } l ? new LiveDrillView(l.Id, l.Plan, l.Observer.StartedAt, [.. l.Observer.Timeline.OrderBy(e => e.At)], l.Observer.Measure()) : null;
+            }
+        }
+    }
+
+    /// <summary>Checks a request and turns it into a plan, or says what is wrong with it.</summary>
+    public (DrillPlan? Plan, string Mode, string? Error) Parse(DrillRequest request)
+    {
+        if (!DrillScenarios.TryParse(request.Scenario ?? "", out var scenario))
+        {
+            return (null, "", $"scenario '{request.Scenario}' is unknown; use one of {string.Join(", ", DrillScenarios.All.Select(d => d.Name))}");
+        }
+
+        var policy = (request.Policy ?? "automatic").ToLowerInvariant() switch
+        {
+            "automatic" => ResponsePolicy.Automatic,
+            "human" => ResponsePolicy.Human,
+            _ => (ResponsePolicy?)null,
+        };
+        if (policy is null)
+        {
+            return (null, "", $"policy '{request.Policy}' is unknown; use automatic or human");
+        }
+
+        var mode = (request.Mode ?? "live").ToLowerInvariant();
+        if (mode is not ("live" or "full-speed"))
+        {
+            return (null, "", $"mode '{request.Mode}' is unknown; use live (on the console's twin) or full-speed (a fresh twin, headless)");
+        }
+
+        var plan = new DrillPlan(scenario, request.Region ?? "", policy.Value, Seed: request.Seed ?? 1);
+        var errors = plan.Validate(estate);
+        return errors.IsEmpty ? (plan, mode, null) : (null, mode, string.Join("; ", errors));
+    }
+
+    public async Task<DrillCommandResult> StartAsync(DrillRequest request, Actor actor, string mode = "", CancellationToken cancellationToken = default)
+    {
+        if (!MayRun(actor))
+        {
+            return new DrillCommandResult(null, $"Only an Operator or an Admin may run drills; you are {actor.Role}.", Forbidden: true);
+        }
+
+        var (plan, parsedMode, error) = Parse(request);
+        if (plan is null)
+        {
+            return new DrillCommandResult(null, error);
+        }
+
+        return parsedMode == "live"
+            ? await StartLiveAsync(plan, actor, cancellationToken)
+            : await RunFullSpeedAsync(plan, actor, string.IsNullOrEmpty(mode) ? "full-speed" : mode, cancellationToken);
+    }
+
+    /// <summary>Runs a drill headless on a fresh twin at full speed and stores its report and pack.</summary>
+    public async Task<DrillCommandResult> RunFullSpeedAsync(DrillPlan plan, Actor actor, string mode, CancellationToken cancellationToken = default)
+    {
+        var startedAt = time.GetUtcNow();
+        var result = await Task.Run(() => new DrillRunner(estate).RunAsync(plan, cancellationToken: cancellationToken), cancellationToken);
+        if (result.Outcome is not { } outcome)
+        {
+            return new DrillCommandResult(null, string.Join("; ", result.Errors));
+        }
+
+        var report = outcome.Report with { Participants = outcome.Report.Participants.Insert(0, new DrillParticipant(actor.Name, actor.Role, $"started the drill ({mode})")) };
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            db.Drills.Add(new DrillRunRow
+            {
+                Id = report.DrillId,
+                Scenario = plan.Definition.Name,
+                Region = plan.TargetRegion,
+                Policy = plan.Policy.ToString(),
+                Mode = mode,
+                StartedBy = actor.Name,
+                StartedAtTicks = startedAt.UtcTicks,
+                State = "Running",
+            });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await audit.AppendAsync(actor.Name, actor.Role, "drill.run", report.DrillId, report.Passed ? "passed" : "failed",
+            $"{plan.Definition.Name} on {plan.TargetRegion}, {mode}, seed {plan.Seed}: {report.Verdict}", cancellationToken);
+        await CompleteAsync(report.DrillId, report, outcome.Audit, time.GetUtcNow(), cancellationToken);
+        return new DrillCommandResult(report.DrillId, null);
+    }
+
+    private async Task<DrillCommandResult> StartLiveAsync(DrillPlan plan, Actor actor, CancellationToken cancellationToken)
+    {
+        if (_twin is null || _faults is null)
+        {
+            return new DrillCommandResult(null, "Live drills need the estate twin (Estate:Provider=Simulation); run it at full speed instead.");
+        }
+
+        var now = time.GetUtcNow();
+        var id = $"drill-{now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{plan.Definition.Name}-{Guid.NewGuid().ToString("N")[..6]}";
+        LiveDrill live;
+        lock (_gate)
+        {
+            if (_live is not null)
+            {
+                return new DrillCommandResult(null, $"Drill {_live.Id} is still running; one live drill at a time. Wait for it to end or run this one at full speed.");
+            }
+
+            live = _live = new LiveDrill(id, plan, new DrillObserver(plan, estate, now), actor, _gate);
+        }
+
+        try
+        {
+            await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+            {
+                db.Drills.Add(new DrillRunRow
+                {
+                    Id = id,
+                    Scenario = plan.Definition.Name,
+                    Region = plan.TargetRegion,
+                    Policy = plan.Policy.ToString(),
+                    Mode = "live",
+                    StartedBy = actor.Name,
+                    StartedAtTicks = now.UtcTicks,
+                    State = "Running",
+                });
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            var first = await audit.AppendAsync(actor.Name, actor.Role, "drill.start", id, "started",
+                $"{plan.Definition.Name} on {plan.TargetRegion}, {plan.Policy} response, live on the console's twin, plan {plan.Version(estate)}", cancellationToken);
+            live.FirstAuditSequence = live.AuditSeen = first.Sequence;
+            operations.Changed += live.Observe;
+            foreach (var spec in plan.Definition.Faults(estate, plan.TargetRegion, plan.EffectiveFaultDuration))
+            {
+                var fault = await _faults.InjectAsync(spec, actor.Name, cancellationToken);
+                live.Faults.Add(fault.Id);
+                await audit.AppendAsync(actor.Name, actor.Role, "fault.inject", $"{fault.Id} {spec.Kind.ToString().ToLowerInvariant()} {spec.Region}", "injected", $"fault of drill {id}", cancellationToken);
+                lock (_gate)
+                {
+                    live.Observer.FaultStarted(fault.StartsAt, $"Fault {fault.Id}: {spec.Kind.ToString().ToLowerInvariant()} {spec.Region}{(spec.Duration is { } d ? $" for {DrillObserver.Format(d)}" : "")}.");
+                }
+            }
+        }
+        catch
+        {
+            operations.Changed -= live.Observe;
+            lock (_gate)
+            {
+                _live = null;
+            }
+
+            throw;
+        }
+
+        Changed?.Invoke();
+        return new DrillCommandResult(id, null);
+    }
+
+    /// <summary>
+    /// Called by the driver after each poll: feeds the live drill's observer the snapshot, the twin's truth and new
+    /// audit entries, and ends the drill when it has seen recovery (or ran out of time).
+    /// </summary>
+    public async Task ObserveAsync(EstateSnapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        var live = _live;
+        if (live is null || _twin is null)
+        {
+            return;
+        }
+
+        var truth = _twin.Truth();
+        var now = time.GetUtcNow();
+        var fresh = await auditStore.ReadAsync(live.AuditSeen + 1, 1000, cancellationToken);
+        lock (_gate)
+        {
+            live.Observer.ObserveSnapshot(snapshot);
+            live.Observer.ObserveTruth(truth);
+            foreach (var entry in fresh)
+            {
+                live.Observer.ObserveAudit(entry);
+                live.AuditSeen = entry.Sequence;
+            }
+
+            foreach (var fault in _twin.FaultHistory().Where(f => live.Faults.Contains(f.Id) && f.EndsAt is { } e && e <= now && live.Ended.Add(f.Id)))
+            {
+                live.Observer.FaultEnded(fault.EndsAt!.Value, $"Fault {fault.Id} ends.");
+            }
+        }
+
+        var over = now - live.Observer.StartedAt >= live.Plan.EffectiveObserveFor;
+        if (over || await DrillRunner.DoneAsync(live.Plan, live.Observer, operations, live.Ended.Count == live.Faults.Count, cancellationToken))
+        {
+            await FinishLiveAsync(live, now, over, cancellationToken);
+        }
+
+        Changed?.Invoke();
+    }
+
+    private async Task FinishLiveAsync(LiveDrill live, DateTimeOffset now, bool timedOut, CancellationToken cancellationToken)
+    {
+        operations.Changed -= live.Observe;
+        try
+        {
+            var all = await operations.RecentAsync(200, cancellationToken);
+            lock (_gate)
+            {
+                DrillRunner.CheckRestores(_twin!, live.Plan, live.Observer, [.. all.Where(o => o.RequestedAt >= live.Observer.StartedAt)], now);
+                if (timedOut)
+                {
+                    live.Observer.AddDeviation($"The drill ended after {DrillObserver.Format(live.Plan.EffectiveObserveFor)} without seeing everything it waits for (recovery, the faults over, no operation in flight).");
+                }
+            }
+
+            var m = live.Observer.Measure();
+            var last = await audit.AppendAsync(live.StartedBy.Name, live.StartedBy.Role, "drill.end", live.Id, "ended",
+                string.Create(CultureInfo.InvariantCulture, $"RTO {(m.Rto is { } rto ? rto.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s" : "not reached")}, RPO {m.Rpo.TotalSeconds:0.0} s"), cancellationToken);
+            var entries = new List<AuditEntry>();
+            for (var from = live.FirstAuditSequence; from <= last.Sequence && entries.Count < 100_000;)
+            {
+                var page = await auditStore.ReadAsync(from, 1000, cancellationToken);
+                if (page.Count == 0)
+                {
+                    break;
+                }
+
+                entries.AddRange(page.Where(e => e.Sequence <= last.Sequence));
+                from = page[^1].Sequence + 1;
+            }
+
+            DrillReport report;
+            lock (_gate)
+            {
+                report = live.Observer.Report(live.Id, now, last.Hash,
+                [
+                    new DrillParticipant(live.StartedBy.Name, live.StartedBy.Role, "started the drill live on the console's twin"),
+                    .. entries.Where(e => e.Action is "operation.request" or "operation.approve" or "operation.adopt" or "operation.reject")
+                        .Select(e => (e.Actor, e.Role)).Distinct()
+                        .Select(p => new DrillParticipant(p.Actor, p.Role, "requested or decided operations during the drill")),
+                    new DrillParticipant(Actor.System.Name, Actor.System.Role, "countermeasure ladder"),
+                ]);
+            }
+
+            await CompleteAsync(live.Id, report, entries, now, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFinishFailed(logger, live.Id, ex);
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            if (await db.Drills.FindAsync([live.Id], cancellationToken) is { } row)
+            {
+                row.State = "Failed";
+                row.Verdict = $"The drill could not be completed: {ex.Message}";
+                row.EndedAtTicks = now.UtcTicks;
+                await db.SaveChangesAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _live = null;
+            }
+        }
+    }
+
+    private async Task CompleteAsync(string id, DrillReport report, IReadOnlyList<AuditEntry> entries, DateTimeOffset endedAt, CancellationToken cancellationToken)
+    {
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var row = await db.Drills.SingleAsync(d => d.Id == id, cancellationToken);
+            row.State = "Completed";
+            row.EndedAtTicks = endedAt.UtcTicks;
+            row.Passed = report.Passed;
+            row.DetectionSeconds = report.Detection?.TotalSeconds;
+            row.RtoSeconds = report.Rto.Achieved?.TotalSeconds;
+            row.RpoSeconds = report.Rpo.Achieved?.TotalSeconds;
+            row.Verdict = report.Verdict;
+            row.ReportJson = DrillReportJson.Write(report);
+            row.AuditJson = DrillReportJson.WriteAudit(entries);
+            row.Version++;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await archive.WriteAsync(id, report, entries, cancellationToken);
+        Changed?.Invoke();
+    }
+
+    /// <summary>Signs a completed drill's report off and writes its pack again with the sign-off in it.</summary>
+    public async Task<DrillCommandResult> SignOffAsync(string drillId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        if (!MaySignOff(actor))
+        {
+            return new DrillCommandResult(null, $"Only an Approver or an Admin may sign a drill report off; you are {actor.Role}.", Forbidden: true);
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (await db.Drills.FindAsync([drillId], cancellationToken) is not { } row)
+        {
+            return new DrillCommandResult(null, $"No drill has id '{drillId}'.", NotFound: true);
+        }
+
+        if (row.State != "Completed" || row.ReportJson is null || row.AuditJson is null)
+        {
+            return new DrillCommandResult(null, $"Drill {drillId} is {row.State}; only a completed drill's report can be signed off.");
+        }
+
+        if (row.SignedOffBy is not null)
+        {
+            return new DrillCommandResult(null, $"Drill {drillId} was signed off by {row.SignedOffBy} already.");
+        }
+
+        var now = time.GetUtcNow();
+        var (signed, missing) = DrillReportJson.Read(row.ReportJson).TrySignOff(actor.Name, actor.Role, now);
+        if (signed is null)
+        {
+            return new DrillCommandResult(null, $"The report cannot be signed off while these required fields are empty: {string.Join(", ", missing)}.");
+        }
+
+        row.SignedOffBy = actor.Name;
+        row.SignedOffAtTicks = now.UtcTicks;
+        row.ReportJson = DrillReportJson.Write(signed);
+        row.Version++;
+        await db.SaveChangesAsync(cancellationToken);
+        await audit.AppendAsync(actor.Name, actor.Role, "drill.sign-off", drillId, "signed off", row.Verdict, cancellationToken);
+        await archive.WriteAsync(drillId, signed, DrillReportJson.ReadAudit(row.AuditJson), cancellationToken);
+        Changed?.Invoke();
+        return new DrillCommandResult(drillId, null);
+    }
+
+    /// <summary>The drills, newest first (at most <paramref name="count"/>), without their report bodies.</summary>
+    public async Task<IReadOnlyList<DrillRunRow>> HistoryAsync(int count = 200, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Drills.AsNoTracking().OrderByDescending(d => d.StartedAtTicks).Take(count)
+            .Select(d => new DrillRunRow
+            {
+                Id = d.Id, Scenario = d.Scenario, Region = d.Region, Policy = d.Policy, Mode = d.Mode, StartedBy = d.StartedBy,
+                StartedAtTicks = d.StartedAtTicks, EndedAtTicks = d.EndedAtTicks, State = d.State, Passed = d.Passed,
+                DetectionSeconds = d.DetectionSeconds, RtoSeconds = d.RtoSeconds, RpoSeconds = d.RpoSeconds, Verdict = d.Verdict,
+                PackFile = d.PackFile, ManifestSha256 = d.ManifestSha256, PreviousManifestSha256 = d.PreviousManifestSha256,
+                SignedOffBy = d.SignedOffBy, SignedOffAtTicks = d.SignedOffAtTicks, Version = d.Version,
+            })
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>One drill's report, or null when it has none (yet).</summary>
+    public async Task<DrillReport?> ReportAsync(string drillId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var json = await db.Drills.AsNoTracking().Where(d => d.Id == drillId).Select(d => d.ReportJson).FirstOrDefaultAsync(cancellationToken);
+        return json is null ? null : DrillReportJson.Read(json);
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Drill {DrillId} could not be completed.")]
+    private static partial void LogFinishFailed(ILogger logger, string drillId, Exception exception);
+
+    /// <summary>A running live drill. Its observer is only touched under the coordinator's lock (<paramref name="gate"/>).</summary>
+    private sealed class LiveDrill(string id, DrillPlan plan, DrillObserver observer, Actor startedBy, Lock gate)
+    {
+        public string Id { get; } = id;
+
+        public DrillPlan Plan { get; } = plan;
+
+        public DrillObserver Observer { get; } = observer;
+
+        public Actor StartedBy { get; } = startedBy;
+
+        public List<string> Faults { get; } = [];
+
+        public HashSet<string> Ended { get; } = new(StringComparer.Ordinal);
+
+        public long FirstAuditSequence { get; set; }
+
+        public long AuditSeen { get; set; }
+
+        public void Observe(Operation op)
+        {
+            lock (gate)
+            {
+                Observer.ObserveOperation(op);
+            }
+        }
+    }
+}
