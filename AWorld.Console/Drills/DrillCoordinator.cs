@@ -1,5 +1,5 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Globalization;
 using AWorld.Console.Storage;
 using AWorld.Core;
 using AWorld.Core.Drills;
@@ -46,8 +46,9 @@ public sealed partial class DrillCoordinator(
 {
     private readonly Lock _gate = new();
     private readonly EstateTwin? _twin = services.GetService<EstateTwin>();
-    private readonly IFaultInjector? _faults = services.GetService<IFaultInjector>();
     private LiveDrill? _live;
+    private LiveDrillView? _view;
+    private bool _starting;
 
     /// <summary>Raised (on any thread) when a drill starts, moves on its timeline, or ends.</summary>
     public event Action? Changed;
@@ -56,13 +57,14 @@ public sealed partial class DrillCoordinator(
 
     public static bool MaySignOff(Actor actor) => actor.Role is RoleNames.Approver or RoleNames.Admin;
 
+    /// <summary>The live drill as of the last poll, or null when none runs.</summary>
     public LiveDrillView? Live
     {
         get
         {
             lock (_gate)
             {
-                return _live is { } l ? new LiveDrillView(l.Id, l.Plan, l.Observer.StartedAt, [.. l.Observer.Timeline.OrderBy(e => e.At)], l.Observer.Measure()) : null;
+                return _view;
             }
         }
     }
@@ -150,167 +152,137 @@ public sealed partial class DrillCoordinator(
 
     private async Task<DrillCommandResult> StartLiveAsync(DrillPlan plan, Actor actor, CancellationToken cancellationToken)
     {
-        if (_twin is null || _faults is null)
+        if (_twin is null)
         {
             return new DrillCommandResult(null, "Live drills need the estate twin (Estate:Provider=Simulation); run it at full speed instead.");
         }
 
-        var now = time.GetUtcNow();
-        var id = $"drill-{now.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{plan.Definition.Name}-{Guid.NewGuid().ToString("N")[..6]}";
-        LiveDrill live;
         lock (_gate)
         {
-            if (_live is not null)
+            if (_live is not null || _starting)
             {
-                return new DrillCommandResult(null, $"Drill {_live.Id} is still running; one live drill at a time. Wait for it to end or run this one at full speed.");
+                return new DrillCommandResult(null, $"Drill {_live?.Session.DrillId ?? "(starting)"} is still running; one live drill at a time. Wait for it to end or run this one at full speed.");
             }
 
-            live = _live = new LiveDrill(id, plan, new DrillObserver(plan, estate, now), actor, _gate);
+            _starting = true;
         }
 
         try
         {
+            var session = new DrillSession(plan, estate, _twin, audit, auditStore, time, actor);
+            var live = new LiveDrill(session, actor);
             await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
             {
                 db.Drills.Add(new DrillRunRow
                 {
-                    Id = id,
+                    Id = session.DrillId,
                     Scenario = plan.Definition.Name,
                     Region = plan.TargetRegion,
                     Policy = plan.Policy.ToString(),
                     Mode = "live",
                     StartedBy = actor.Name,
-                    StartedAtTicks = now.UtcTicks,
+                    StartedAtTicks = session.StartedAt.UtcTicks,
                     State = "Running",
                 });
                 await db.SaveChangesAsync(cancellationToken);
             }
 
-            var first = await audit.AppendAsync(actor.Name, actor.Role, "drill.start", id, "started",
-                $"{plan.Definition.Name} on {plan.TargetRegion}, {plan.Policy} response, live on the console's twin, plan {plan.Version(estate)}", cancellationToken);
-            live.FirstAuditSequence = live.AuditSeen = first.Sequence;
-            operations.Changed += live.Observe;
-            foreach (var spec in plan.Definition.Faults(estate, plan.TargetRegion, plan.EffectiveFaultDuration))
-            {
-                var fault = await _faults.InjectAsync(spec, actor.Name, cancellationToken);
-                live.Faults.Add(fault.Id);
-                await audit.AppendAsync(actor.Name, actor.Role, "fault.inject", $"{fault.Id} {spec.Kind.ToString().ToLowerInvariant()} {spec.Region}", "injected", $"fault of drill {id}", cancellationToken);
-                lock (_gate)
-                {
-                    live.Observer.FaultStarted(fault.StartsAt, $"Fault {fault.Id}: {spec.Kind.ToString().ToLowerInvariant()} {spec.Region}{(spec.Duration is { } d ? $" for {DrillObserver.Format(d)}" : "")}.");
-                }
-            }
-        }
-        catch
-        {
-            operations.Changed -= live.Observe;
+            // The live estate is already warm: the faults go in at once.
+            await session.StartAsync(cancellationToken);
+            operations.Changed += live.Changes.Enqueue;
+            await session.InjectAsync(cancellationToken);
             lock (_gate)
             {
-                _live = null;
+                _live = live;
+                _view = View(live);
             }
 
-            throw;
+            Changed?.Invoke();
+            return new DrillCommandResult(session.DrillId, null);
         }
-
-        Changed?.Invoke();
-        return new DrillCommandResult(id, null);
+        finally
+        {
+            lock (_gate)
+            {
+                _starting = false;
+            }
+        }
     }
 
     /// <summary>
-    /// Called by the driver after each poll: feeds the live drill's observer the snapshot, the twin's truth and new
-    /// audit entries, and ends the drill when it has seen recovery (or ran out of time).
+    /// Called by the driver after each poll, on its loop: feeds the live drill's session the operation changes since
+    /// the last call, the snapshot and the twin's truth, and ends the drill when it has seen recovery (or ran out of time).
     /// </summary>
     public async Task ObserveAsync(EstateSnapshot snapshot, CancellationToken cancellationToken = default)
     {
-        var live = _live;
+        LiveDrill? live;
+        lock (_gate)
+        {
+            live = _live;
+        }
+
         if (live is null || _twin is null)
         {
             return;
         }
 
-        var truth = _twin.Truth();
-        var now = time.GetUtcNow();
-        var fresh = await auditStore.ReadAsync(live.AuditSeen + 1, 1000, cancellationToken);
-        lock (_gate)
+        var session = live.Session;
+        while (live.Changes.TryDequeue(out var op))
         {
-            live.Observer.ObserveSnapshot(snapshot);
-            live.Observer.ObserveTruth(truth);
-            foreach (var entry in fresh)
-            {
-                live.Observer.ObserveAudit(entry);
-                live.AuditSeen = entry.Sequence;
-            }
-
-            foreach (var fault in _twin.FaultHistory().Where(f => live.Faults.Contains(f.Id) && f.EndsAt is { } e && e <= now && live.Ended.Add(f.Id)))
-            {
-                live.Observer.FaultEnded(fault.EndsAt!.Value, $"Fault {fault.Id} ends.");
-            }
+            session.Observer.ObserveOperation(op);
         }
 
-        var over = now - live.Observer.StartedAt >= live.Plan.EffectiveObserveFor;
-        if (over || await DrillRunner.DoneAsync(live.Plan, live.Observer, operations, live.Ended.Count == live.Faults.Count, cancellationToken))
+        await session.ObserveSecondAsync(snapshot, _twin.Truth(), cancellationToken);
+        var timedOut = time.GetUtcNow() - session.StartedAt >= session.Plan.EffectiveObserveFor;
+        if (timedOut || session.IsDone(await operations.RecentAsync(50, cancellationToken)))
         {
-            await FinishLiveAsync(live, now, over, cancellationToken);
+            await FinishLiveAsync(live, timedOut, cancellationToken);
+        }
+        else
+        {
+            lock (_gate)
+            {
+                _view = View(live);
+            }
         }
 
         Changed?.Invoke();
     }
 
-    private async Task FinishLiveAsync(LiveDrill live, DateTimeOffset now, bool timedOut, CancellationToken cancellationToken)
+    private async Task FinishLiveAsync(LiveDrill live, bool timedOut, CancellationToken cancellationToken)
     {
-        operations.Changed -= live.Observe;
+        var session = live.Session;
+        operations.Changed -= live.Changes.Enqueue;
         try
         {
+            if (timedOut)
+            {
+                session.Observer.AddDeviation($"The drill ended after {DrillObserver.Format(session.Plan.EffectiveObserveFor)} without seeing everything it waits for (recovery, the faults over, no operation in flight).");
+            }
+
             var all = await operations.RecentAsync(200, cancellationToken);
-            lock (_gate)
-            {
-                DrillRunner.CheckRestores(_twin!, live.Plan, live.Observer, [.. all.Where(o => o.RequestedAt >= live.Observer.StartedAt)], now);
-                if (timedOut)
-                {
-                    live.Observer.AddDeviation($"The drill ended after {DrillObserver.Format(live.Plan.EffectiveObserveFor)} without seeing everything it waits for (recovery, the faults over, no operation in flight).");
-                }
-            }
-
-            var m = live.Observer.Measure();
-            var last = await audit.AppendAsync(live.StartedBy.Name, live.StartedBy.Role, "drill.end", live.Id, "ended",
-                string.Create(CultureInfo.InvariantCulture, $"RTO {(m.Rto is { } rto ? rto.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s" : "not reached")}, RPO {m.Rpo.TotalSeconds:0.0} s"), cancellationToken);
-            var entries = new List<AuditEntry>();
-            for (var from = live.FirstAuditSequence; from <= last.Sequence && entries.Count < 100_000;)
-            {
-                var page = await auditStore.ReadAsync(from, 1000, cancellationToken);
-                if (page.Count == 0)
-                {
-                    break;
-                }
-
-                entries.AddRange(page.Where(e => e.Sequence <= last.Sequence));
-                from = page[^1].Sequence + 1;
-            }
-
-            DrillReport report;
-            lock (_gate)
-            {
-                report = live.Observer.Report(live.Id, now, last.Hash,
-                [
-                    new DrillParticipant(live.StartedBy.Name, live.StartedBy.Role, "started the drill live on the console's twin"),
-                    .. entries.Where(e => e.Action is "operation.request" or "operation.approve" or "operation.adopt" or "operation.reject")
-                        .Select(e => (e.Actor, e.Role)).Distinct()
-                        .Select(p => new DrillParticipant(p.Actor, p.Role, "requested or decided operations during the drill")),
-                    new DrillParticipant(Actor.System.Name, Actor.System.Role, "countermeasure ladder"),
-                ]);
-            }
-
-            await CompleteAsync(live.Id, report, entries, now, cancellationToken);
+            var people = all.Where(o => o.RequestedAt >= session.StartedAt)
+                .SelectMany(o => new[] { (o.RequestedBy, o.RequestedRole, "requested an operation"), (o.ApprovedBy, (string?)RoleNames.Approver, "approved an operation") })
+                .Where(p => p.Item1 is not null && p.Item1 != Actor.System.Name)
+                .Distinct()
+                .Select(p => new DrillParticipant(p.Item1!, p.Item2 ?? "", p.Item3));
+            var outcome = await session.FinishAsync(all,
+            [
+                new DrillParticipant(live.StartedBy.Name, live.StartedBy.Role, "started the drill live on the console's twin"),
+                .. people,
+                new DrillParticipant(Actor.System.Name, Actor.System.Role, "countermeasure ladder"),
+            ], cancellationToken);
+            await CompleteAsync(session.DrillId, outcome.Report, outcome.Audit, outcome.Report.EndedAt, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogFinishFailed(logger, live.Id, ex);
+            LogFinishFailed(logger, session.DrillId, ex);
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            if (await db.Drills.FindAsync([live.Id], cancellationToken) is { } row)
+            if (await db.Drills.FindAsync([session.DrillId], cancellationToken) is { } row)
             {
                 row.State = "Failed";
                 row.Verdict = $"The drill could not be completed: {ex.Message}";
-                row.EndedAtTicks = now.UtcTicks;
+                row.EndedAtTicks = time.GetUtcNow().UtcTicks;
                 await db.SaveChangesAsync(cancellationToken);
             }
         }
@@ -319,9 +291,13 @@ public sealed partial class DrillCoordinator(
             lock (_gate)
             {
                 _live = null;
+                _view = null;
             }
         }
     }
+
+    private static LiveDrillView View(LiveDrill live) =>
+        new(live.Session.DrillId, live.Session.Plan, live.Session.StartedAt, [.. live.Session.Observer.Timeline.OrderBy(e => e.At)], live.Session.Observer.Measure());
 
     private async Task CompleteAsync(string id, DrillReport report, IReadOnlyList<AuditEntry> entries, DateTimeOffset endedAt, CancellationToken cancellationToken)
     {
@@ -414,31 +390,13 @@ public sealed partial class DrillCoordinator(
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Drill {DrillId} could not be completed.")]
     private static partial void LogFinishFailed(ILogger logger, string drillId, Exception exception);
 
-    /// <summary>A running live drill. Its observer is only touched under the coordinator's lock (<paramref name="gate"/>).</summary>
-    private sealed class LiveDrill(string id, DrillPlan plan, DrillObserver observer, Actor startedBy, Lock gate)
+    /// <summary>A running live drill: its session (touched only on the driver's loop) and the operation changes queued for it.</summary>
+    private sealed class LiveDrill(DrillSession session, Actor startedBy)
     {
-        public string Id { get; } = id;
-
-        public DrillPlan Plan { get; } = plan;
-
-        public DrillObserver Observer { get; } = observer;
+        public DrillSession Session { get; } = session;
 
         public Actor StartedBy { get; } = startedBy;
 
-        public List<string> Faults { get; } = [];
-
-        public HashSet<string> Ended { get; } = new(StringComparer.Ordinal);
-
-        public long FirstAuditSequence { get; set; }
-
-        public long AuditSeen { get; set; }
-
-        public void Observe(Operation op)
-        {
-            lock (gate)
-            {
-                Observer.ObserveOperation(op);
-            }
-        }
+        public ConcurrentQueue<Operation> Changes { get; } = new();
     }
 }

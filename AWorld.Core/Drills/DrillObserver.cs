@@ -53,7 +53,7 @@ public sealed class DrillObserver
     private readonly EstateTopology _estate;
     private readonly HashSet<string> _regionsInScope;
     private readonly List<DrillTimelineEvent> _timeline = [];
-    private readonly List<string> _notes = [];
+    private readonly List<string> _extraDeviations = [];
     private readonly List<RestoreIntegrityResult> _integrity = [];
     private readonly Dictionary<string, SeenOperation> _operations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<(long Sequence, DateTimeOffset At)>> _canaryAcks = new(StringComparer.Ordinal);
@@ -79,6 +79,7 @@ public sealed class DrillObserver
     private bool _cutoverCompleted;
     private bool _ladderStepSeen;
     private bool _trafficMovedAway;
+    private DrillReport? _report;
 
     public DrillObserver(DrillPlan plan, EstateTopology estate, DateTimeOffset startedAt)
     {
@@ -128,7 +129,7 @@ public sealed class DrillObserver
     public void Note(DateTimeOffset at, string description, string? actor = null) => Add(at, DrillEventKinds.Note, description, actor);
 
     /// <summary>A deviation found outside the observer (e.g. by the runner or a person), listed in the report.</summary>
-    public void AddDeviation(string text) => _notes.Add(text);
+    public void AddDeviation(string text) => _extraDeviations.Add(text);
 
     public void AddRestoreIntegrity(RestoreIntegrityResult result, DateTimeOffset at)
     {
@@ -244,7 +245,7 @@ public sealed class DrillObserver
             Add(at, kind, $"{name} ends {op.State}: {op.Outcome ?? op.DecidedReason}", Actor.System.Name);
             if (relevant && op.State is OperationState.Failed or OperationState.RolledBack or OperationState.Expired)
             {
-                _notes.Add($"{name} ended {op.State}: {op.Outcome}");
+                _extraDeviations.Add($"{name} ended {op.State}: {op.Outcome}");
             }
             if (op.State == OperationState.Completed && relevant)
             {
@@ -308,10 +309,21 @@ public sealed class DrillObserver
     }
 
     /// <summary>
-    /// The after-action report: everything filled so that it can be signed off, except the sign-off itself.
+    /// The after-action report: everything filled so that it can be signed off, except the sign-off itself. Call it
+    /// once, at the end (it closes the timeline); later calls return the same report.
     /// </summary>
+    /// <param name="drillId">The drill's id.</param>
+    /// <param name="endedAt">When the drill ended.</param>
+    /// <param name="auditChainHead">The audit log's head hash after the drill's last entry.</param>
+    /// <param name="participants">Who took part, with their roles.</param>
+    /// <param name="nextDrillIn">When the next drill is due; weekly by default.</param>
     public DrillReport Report(string drillId, DateTimeOffset endedAt, string auditChainHead, ImmutableArray<DrillParticipant> participants, TimeSpan? nextDrillIn = null)
     {
+        if (_report is not null)
+        {
+            return _report;
+        }
+
         var m = Measure();
         var criteria = _plan.EffectiveCriteria(_estate);
         var definition = _plan.Definition;
@@ -320,7 +332,7 @@ public sealed class DrillObserver
         var rtoMet = m.Rto is { } rto && rto <= criteria.MaxRto;
         var rpoMet = m.Rpo <= criteria.MaxRpo;
         var integrityMet = _integrity.All(r => r.Passed);
-        var deviations = new List<string>(_notes);
+        var deviations = new List<string>(_extraDeviations);
         var actions = new List<CorrectiveAction>();
         var due = DateOnly.FromDateTime(endedAt.UtcDateTime).AddDays(14);
         void Act(string what, string owner) => actions.Add(new CorrectiveAction(what, owner, due, "Open"));
@@ -402,7 +414,7 @@ public sealed class DrillObserver
             scope += $" Background faults: {string.Join("; ", _plan.BackgroundFaults.Select(f => $"{f.Kind.ToString().ToLowerInvariant()} {f.Region}{(f.PeerRegion is null ? "" : "-" + f.PeerRegion)}"))}.";
         }
 
-        return new DrillReport(
+        _report = new DrillReport(
             drillId,
             $"Simulated DR drill on the estate twin ({_plan.Policy.ToString().ToLowerInvariant()} response)",
             _plan.Scenario,
@@ -430,6 +442,7 @@ public sealed class DrillObserver
             auditChainHead,
             DateOnly.FromDateTime((endedAt + (nextDrillIn ?? TimeSpan.FromDays(7))).UtcDateTime),
             Metrics());
+        return _report;
     }
 
     /// <summary>The check of a restored table against the twin's truth: restored to before the first corrupt write, no corrupt item, item count as acknowledged.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using AWorld.Core.Estate;
 using AWorld.Core.Evidence;
 using AWorld.Core.Operations;
@@ -23,8 +22,8 @@ public sealed record DrillRunResult(DrillOutcome? Outcome, ImmutableArray<string
 /// checks and audits, the executor carries operations out, every second of virtual time on a manual clock, as fast
 /// as the machine allows. Under <see cref="ResponsePolicy.Automatic"/> the ladder acts alone (automatic failover on);
 /// under <see cref="ResponsePolicy.Human"/> automatic failover is off and a <see cref="ScriptedResponder"/> plays the
-/// operator and the approver. Measurement is done by a <see cref="DrillObserver"/>, which the console feeds the same
-/// way from its own loop. Operations and audit live in memory (the outcome carries them out).
+/// operator and the approver. The drill itself (audit, faults, measurement) is a <see cref="DrillSession"/>, which the
+/// console drives the same way from its own loop. Operations and audit live in memory (the outcome carries them out).
 /// </summary>
 /// <remarks>Each <see cref="RunAsync"/> builds its own world, so one runner can run drills concurrently.</remarks>
 public sealed class DrillRunner(EstateTopology estate, SimulationOptions? simulation = null, TelemetryOptions? telemetry = null, OperationsOptions? operations = null)
@@ -61,24 +60,9 @@ public sealed class DrillRunner(EstateTopology estate, SimulationOptions? simula
             ? new ScriptedResponder(ScriptedResponder.DefaultOperator, ScriptedResponder.DefaultApprover, plan.EffectiveThinkTime)
             : null;
 
-        var startedAt = clock.GetUtcNow();
-        var drillId = $"drill-{startedAt.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{plan.Definition.Name}-{Guid.NewGuid().ToString("N")[..6]}";
-        var observer = new DrillObserver(plan, estate, startedAt);
-        service.Changed += observer.ObserveOperation;
-        var first = await audit.AppendAsync(RunnerActor.Name, RunnerActor.Role, "drill.start", drillId, "started",
-            $"{plan.Definition.Name} on {plan.TargetRegion}, {plan.Policy} response, seed {plan.Seed}, plan {plan.Version(estate)}", cancellationToken);
-        var auditSeen = first.Sequence;
-
-        foreach (var background in plan.BackgroundFaults.IsDefault ? [] : plan.BackgroundFaults)
-        {
-            var fault = twin.Inject(background, RunnerActor.Name);
-            await audit.AppendAsync(RunnerActor.Name, RunnerActor.Role, "fault.inject", $"{fault.Id} {background.Kind.ToString().ToLowerInvariant()} {background.Region}", "scheduled", $"background fault of {drillId}", cancellationToken);
-            observer.Note(fault.StartsAt, $"Background fault {fault.Id}: {Describe(background)}.", "drill");
-        }
-
-        ActiveFault? mainFault = null;
-        var faults = new List<ActiveFault>();
-        var ended = new HashSet<string>(StringComparer.Ordinal);
+        var session = new DrillSession(plan, estate, twin, audit, auditStore, clock, RunnerActor);
+        service.Changed += session.Observer.ObserveOperation;
+        await session.StartAsync(cancellationToken);
         var warmup = (long)plan.EffectiveWarmup.TotalSeconds;
         var limit = warmup + (long)plan.EffectiveObserveFor.TotalSeconds;
         for (long s = 0; s < limit; s++)
@@ -86,103 +70,31 @@ public sealed class DrillRunner(EstateTopology estate, SimulationOptions? simula
             cancellationToken.ThrowIfCancellationRequested();
             if (s == warmup)
             {
-                foreach (var spec in plan.Definition.Faults(estate, plan.TargetRegion, plan.EffectiveFaultDuration))
-                {
-                    var fault = await ((IFaultInjector)twin).InjectAsync(spec, RunnerActor.Name, cancellationToken);
-                    faults.Add(fault);
-                    mainFault ??= fault;
-                    await audit.AppendAsync(RunnerActor.Name, RunnerActor.Role, "fault.inject", $"{fault.Id} {spec.Kind.ToString().ToLowerInvariant()} {spec.Region}", "injected", Describe(spec), cancellationToken);
-                    observer.FaultStarted(fault.StartsAt, $"Fault {fault.Id}: {Describe(spec)}.");
-                }
+                await session.InjectAsync(cancellationToken);
             }
 
             // One virtual second, as the console's driver runs it: twin, poll, ladder, people, executor.
             clock.Advance(TimeSpan.FromSeconds(1));
             twin.AdvanceTo(clock.GetUtcNow());
             var snapshot = await monitor.PollAsync(cancellationToken);
-            observer.ObserveSnapshot(snapshot);
             await policy.EvaluateAsync(snapshot, cancellationToken);
             if (responder is not null)
             {
-                await responder.ActAsync(new DrillResponseContext(plan, estate, service, snapshot, clock.GetUtcNow(), mainFault, observer.DetectedAt), cancellationToken);
+                await responder.ActAsync(new DrillResponseContext(plan, estate, service, snapshot, clock.GetUtcNow(), session.Fault, session.Observer.DetectedAt), cancellationToken);
             }
 
             await executor.TickAsync(cancellationToken);
             var truth = twin.Truth();
-            observer.ObserveTruth(truth);
+            await session.ObserveSecondAsync(snapshot, truth, cancellationToken);
             onSecond?.Invoke(truth);
-            auditSeen = await FeedAuditAsync(auditStore, auditSeen, observer, cancellationToken);
-
-            var now = clock.GetUtcNow();
-            foreach (var fault in twin.FaultHistory().Where(f => faults.Any(x => x.Id == f.Id) && f.EndsAt is { } e && e <= now && ended.Add(f.Id)))
-            {
-                observer.FaultEnded(fault.EndsAt!.Value, $"Fault {fault.Id} ends ({Describe(fault.Spec)}).");
-            }
-
-            if (s >= warmup && await DoneAsync(plan, observer, service, faults.Count == ended.Count, cancellationToken))
+            if (s >= warmup && session.IsDone(await service.RecentAsync(50, cancellationToken)))
             {
                 break;
             }
         }
 
-        var endedAt = clock.GetUtcNow();
-        var all = await service.RecentAsync(1000, cancellationToken);
-        CheckRestores(twin, plan, observer, all, endedAt);
-        var m = observer.Measure();
-        var last = await audit.AppendAsync(RunnerActor.Name, RunnerActor.Role, "drill.end", drillId, "ended",
-            string.Create(CultureInfo.InvariantCulture, $"RTO {(m.Rto is { } rto ? rto.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s" : "not reached")}, RPO {m.Rpo.TotalSeconds:0.0} s"), cancellationToken);
-        var participants = Participants(plan, responder);
-        var report = observer.Report(drillId, endedAt, last.Hash, participants);
-        var entries = await auditStore.ReadAsync(first.Sequence, (int)(last.Sequence - first.Sequence + 1), cancellationToken);
-        return new DrillRunResult(new DrillOutcome(report, entries, m, [.. all.OrderBy(o => o.RequestedAt)]), []);
-    }
-
-    /// <summary>The drill has seen what it needs: recovery, the faults over, no operation in flight, and for a bad deploy the cutover.</summary>
-    public static async Task<bool> DoneAsync(DrillPlan plan, DrillObserver observer, OperationService service, bool faultsOver, CancellationToken cancellationToken)
-    {
-        if (!observer.Recovered || !faultsOver || (plan.Definition.Expected == ExpectedResponse.RestoreAndCutover && !observer.CutoverCompleted))
-        {
-            return false;
-        }
-
-        var recent = await service.RecentAsync(50, cancellationToken);
-        return !recent.Any(o => o.IsOpen && o.State != OperationState.Proposed);
-    }
-
-    private static async Task<long> FeedAuditAsync(MemoryAuditStore store, long seen, DrillObserver observer, CancellationToken cancellationToken)
-    {
-        // Bounded: an audit entry per countermeasure step, a handful per second at most.
-        var entries = await store.ReadAsync(seen + 1, 1000, cancellationToken);
-        foreach (var entry in entries)
-        {
-            observer.ObserveAudit(entry);
-            seen = entry.Sequence;
-        }
-
-        return seen;
-    }
-
-    /// <summary>Checks every completed restore against the twin's truth and adds the results to the observer (also used by the console's live drills).</summary>
-    public static void CheckRestores(EstateTwin twin, DrillPlan plan, DrillObserver observer, IReadOnlyList<Operation> operations, DateTimeOffset at)
-    {
-        var truth = twin.Truth();
-        foreach (var op in operations.Where(o => o.Request.Kind == OperationKind.Restore && o.State == OperationState.Completed))
-        {
-            var restored = twin.RestoreTruth(op.Plan.RestoreTarget!, op.Request.From);
-            var source = truth.Tables.FirstOrDefault(t => t.Table == op.Plan.RestoreTable);
-            if (restored is null || source is null)
-            {
-                observer.AddRestoreIntegrity(new RestoreIntegrityResult(op.Plan.RestoreTarget!, op.Request.From, op.Plan.PointInTime, false, "the restored table is not known to the twin"), at);
-                continue;
-            }
-
-            observer.AddRestoreIntegrity(DrillObserver.CheckRestore(restored, source), at);
-        }
-
-        if (plan.Scenario == DrillScenario.BadDeploy && truth.Tables.SelectMany(t => t.ActiveTables).FirstOrDefault(a => a.Region == plan.TargetRegion && a.CorruptItems > 0) is { } dirty)
-        {
-            observer.AddDeviation($"{plan.TargetRegion} still uses {dirty.PhysicalTable}, which holds {dirty.CorruptItems} corrupt items, at the end of the drill.");
-        }
+        var outcome = await session.FinishAsync(await service.RecentAsync(1000, cancellationToken), Participants(plan, responder), cancellationToken);
+        return new DrillRunResult(outcome, []);
     }
 
     private static ImmutableArray<DrillParticipant> Participants(DrillPlan plan, ScriptedResponder? responder)
@@ -205,12 +117,6 @@ public sealed class DrillRunner(EstateTopology estate, SimulationOptions? simula
 
         return list.ToImmutable();
     }
-
-    private static string Describe(FaultSpec spec) => spec.Kind switch
-    {
-        FaultKind.Partition => $"partition {spec.Region}-{spec.PeerRegion}",
-        _ => string.Create(CultureInfo.InvariantCulture, $"{spec.Kind.ToString().ToLowerInvariant()} {spec.Region} (magnitude {spec.EffectiveMagnitude})"),
-    } + (spec.Duration is { } d ? $" for {DrillObserver.Format(d)}" : "");
 
     private static OperationsOptions WithAutoFailover(OperationsOptions o, bool autoFailover) => new()
     {

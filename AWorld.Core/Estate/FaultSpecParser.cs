@@ -115,7 +115,7 @@ public static class FaultSpecParser
             "errors" or "error" => Set(FaultKind.Errors, out kind),
             "throttle" or "throttling" => Set(FaultKind.Throttle, out kind),
             "flap" or "flapping" => Set(FaultKind.Flap, out kind),
-            "bad-deploy" or "baddeploy" or "deploy" => Set(FaultKind.BadDeploy, out kind),
+            "bad-deploy" or "baddeploy" => Set(FaultKind.BadDeploy, out kind),
             _ => false,
         };
 

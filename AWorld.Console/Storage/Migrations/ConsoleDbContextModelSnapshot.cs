@@ -127,6 +127,167 @@ namespace AWorld.Console.Storage.Migrations
                     b.ToTable("AuditEntries");
                 });
 
+            modelBuilder.Entity("AWorld.Console.Storage.DrillRunRow", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AuditJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("DetectionSeconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("EndedAtTicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ManifestSha256")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PackFile")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("Passed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousManifestSha256")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReportJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("RpoSeconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("RtoSeconds")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Scenario")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SignedOffAtTicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SignedOffBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAtTicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Verdict")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAtTicks");
+
+                    b.ToTable("Drills");
+                });
+
+            modelBuilder.Entity("AWorld.Console.Storage.DrillScheduleRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAtTicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Cron")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastDrillId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastRunTicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NextRunTicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scenario")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NextRunTicks");
+
+                    b.ToTable("DrillSchedules");
+                });
+
+            modelBuilder.Entity("AWorld.Console.Storage.EvidencePackRow", b =>
+                {
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DrillId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("File")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ManifestSha256")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousManifestSha256")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("WrittenAtTicks")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Sequence");
+
+                    b.HasIndex("DrillId");
+
+                    b.ToTable("EvidencePacks");
+                });
+
             modelBuilder.Entity("AWorld.Console.Storage.LeaseRow", b =>
                 {
                     b.Property<int>("Id")
