@@ -1,0 +1,150 @@
+using AWorld.Console.Accounts;
+using AWorld.Console.Api;
+using AWorld.Console.Drills;
+using AWorld.Console.Storage;
+using AWorld.Core.Drills;
+using AWorld.Core.Estate;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
+
+namespace AWorld.Console.Components.Pages;
+
+/// <summary>
+/// Drills: scenarios to run (live on the console's twin, or at full speed), the live drill's timeline, recurring
+/// schedules, overdue warnings, trends and history with sign-off. Every action is decided again on the server by the
+/// coordinator; the buttons only hide what a role cannot do.
+/// </summary>
+public sealed partial class Drills
+{
+    private LiveDrillView? _live;
+    private IReadOnlyList<DrillRunRow> _history = [];
+    private IReadOnlyList<DrillScheduleView> _schedules = [];
+    private IReadOnlyList<DrillOverdue> _overdue = [];
+    private string _region = "";
+    private string _policy = "automatic";
+    private string? _cron = "0 3 * * 1";
+    private string _scheduleScenario = "region-outage";
+    private string? _error;
+    private bool _busy;
+    private bool _mayRun;
+    private bool _maySignOff;
+    private bool _mayReadEvidence;
+    private DateTimeOffset _lastLoad;
+
+    [Inject]
+    public required DrillCoordinator Coordinator { get; init; }
+
+    [Inject]
+    public required DrillSchedules Schedules { get; init; }
+
+    [Inject]
+    public required EstateTopology Estate { get; init; }
+
+    [Inject]
+    public required ISnackbar Snackbar { get; init; }
+
+    [Inject]
+    public required TimeProvider Time { get; init; }
+
+    [CascadingParameter]
+    public required Task<AuthenticationState> AuthenticationState { get; set; }
+
+    public void Dispose() => Coordinator.Changed -= OnChanged;
+
+    protected override async Task OnInitializedAsync()
+    {
+        var user = (await AuthenticationState).User;
+        var actor = OperationsEndpoints.ActorOf(user);
+        _mayRun = DrillCoordinator.MayRun(actor);
+        _maySignOff = DrillCoordinator.MaySignOff(actor);
+        _mayReadEvidence = Roles.EvidenceReaders.Contains(actor.Role);
+        _region = Estate.Regions[0].Code;
+        _live = Coordinator.Live;
+        await LoadAsync();
+        Coordinator.Changed += OnChanged;
+    }
+
+    private static string Seconds(double? seconds) => seconds is { } s ? DrillObserver.Format(TimeSpan.FromSeconds(s)) : "—";
+
+    private static string Seconds(TimeSpan? span) => span is { } s ? DrillObserver.Format(s) : "—";
+
+    private static string Since(DateTimeOffset? at, DateTimeOffset? from) => at is { } a && from is { } f ? DrillObserver.Format(a - f) : "—";
+
+    // The live drill moves every poll; history and schedules are read again at most every few seconds.
+    private void OnChanged() => _ = InvokeAsync(async () =>
+    {
+        _live = Coordinator.Live;
+        if (Time.GetUtcNow() - _lastLoad > TimeSpan.FromSeconds(3) || _live is null)
+        {
+            await LoadAsync();
+        }
+
+        StateHasChanged();
+    });
+
+    private async Task LoadAsync()
+    {
+        _lastLoad = Time.GetUtcNow();
+        _history = await Coordinator.HistoryAsync(100);
+        _schedules = await Schedules.ListAsync();
+        _overdue = await Schedules.OverdueAsync();
+    }
+
+    private async Task<AWorld.Core.Actor> ActorAsync() => OperationsEndpoints.ActorOf((await AuthenticationState).User);
+
+    private async Task RunAsync(DrillScenarioDefinition scenario, bool live)
+    {
+        _busy = true;
+        _error = null;
+        try
+        {
+            var result = await Coordinator.StartAsync(new DrillRequest(scenario.Name, _region, _policy, live ? "live" : "full-speed"), await ActorAsync());
+            if (result.Succeeded)
+            {
+                Snackbar.Add(live ? $"Drill {result.DrillId} started; follow its timeline above." : $"Drill {result.DrillId} ran; see the history.", Severity.Success);
+            }
+            else
+            {
+                _error = result.Error;
+            }
+
+            _live = Coordinator.Live;
+            await LoadAsync();
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task AddScheduleAsync()
+    {
+        var result = await Schedules.AddAsync(_cron, new DrillRequest(_scheduleScenario, _region, _policy, "full-speed"), await ActorAsync());
+        _error = result.Error;
+        await LoadAsync();
+    }
+
+    private async Task RemoveScheduleAsync(int id)
+    {
+        var result = await Schedules.RemoveAsync(id, await ActorAsync());
+        _error = result.Error;
+        await LoadAsync();
+    }
+
+    private async Task SignOffAsync(string drillId)
+    {
+        var result = await Coordinator.SignOffAsync(drillId, await ActorAsync());
+        if (result.Succeeded)
+        {
+            Snackbar.Add($"Signed off {drillId}; its evidence pack now carries the sign-off.", Severity.Success);
+        }
+        else
+        {
+            _error = result.Error;
+        }
+
+        await LoadAsync();
+    }
+
+}
