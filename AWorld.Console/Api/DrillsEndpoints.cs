@@ -32,7 +32,9 @@ public static class DrillsEndpoints
     {
         var drills = app.MapGroup("/api/drills");
         drills.MapGet("/", async (DrillCoordinator c, CancellationToken ct) => Results.Ok((await c.HistoryAsync(200, ct)).Select(DrillSummary.From)));
-        drills.MapGet("/live", (DrillCoordinator c) => c.Live is { } live ? Results.Ok(live) : Results.NoContent());
+        drills.MapGet("/live", (DrillCoordinator c) => c.Live is { } live
+            ? Results.Ok(new { live.DrillId, scenario = live.Plan.Definition.Name, region = live.Plan.TargetRegion, policy = live.Plan.Policy.ToString(), live.StartedAt, live.Timeline, live.Measurements })
+            : Results.NoContent());
         drills.MapGet("/overdue", async (DrillSchedules s, CancellationToken ct) => Results.Ok(await s.OverdueAsync(ct)));
         drills.MapGet("/schedules", async (DrillSchedules s, CancellationToken ct) => Results.Ok(await s.ListAsync(ct)));
         drills.MapPost("/schedules", async (ScheduleBody? body, ClaimsPrincipal user, DrillSchedules s, CancellationToken ct) =>

@@ -53,7 +53,8 @@ public sealed partial class DrillCoordinator(
     /// <summary>Raised (on any thread) when a drill starts, moves on its timeline, or ends.</summary>
     public event Action? Changed;
 
-    public static bool MayRun(Actor actor) => actor.Role is RoleNames.Operator or RoleNames.Admin || actor == Actor.System;
+    /// <summary>Operators and Admins; and the console itself (the drill scheduler), whose System role no account can hold.</summary>
+    public static bool MayRun(Actor actor) => actor.Role is RoleNames.Operator or RoleNames.Admin || actor.Role == Actor.System.Role;
 
     public static bool MaySignOff(Actor actor) => actor.Role is RoleNames.Approver or RoleNames.Admin;
 

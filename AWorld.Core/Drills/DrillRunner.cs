@@ -123,6 +123,7 @@ public sealed class DrillRunner(EstateTopology estate, SimulationOptions? simula
         ApprovalTimeout = o.ApprovalTimeout,
         Cooldown = o.Cooldown,
         StepTimeout = o.StepTimeout,
+        RestoreTimeout = o.RestoreTimeout,
         DrainedShare = o.DrainedShare,
         ResolverLag = o.ResolverLag,
         DnsPropagation = o.DnsPropagation,

@@ -102,8 +102,8 @@ public sealed class OperationExecutor(
                         }
 
                         continue;
-                    case StepStatus.Waiting when time.GetUtcNow() - intent.At > Options.StepTimeout:
-                        await FailAsync(op, index, $"Not verified within {Options.StepTimeout}: {detail}", token.Value, cancellationToken);
+                    case StepStatus.Waiting when time.GetUtcNow() - intent.At > TimeoutOf(op, step):
+                        await FailAsync(op, index, $"Not verified within {TimeoutOf(op, step)}: {detail}", token.Value, cancellationToken);
                         return;
                     case StepStatus.Waiting:
                         return;
@@ -271,6 +271,10 @@ public sealed class OperationExecutor(
             return (StepStatus.Failed, ex.Message);
         }
     }
+
+    /// <summary>A restore waits for the new table as long as restores take; every other step gets the step timeout.</summary>
+    private TimeSpan TimeoutOf(Operation op, PlanStep step) =>
+        op.Request.Kind == OperationKind.Restore && step.Action == StepAction.VerifyRestore ? Options.RestoreTimeout : Options.StepTimeout;
 
     private async Task FailAsync(Operation op, int index, string detail, long token, CancellationToken cancellationToken)
     {

@@ -19,6 +19,13 @@ public sealed class OperationsOptions
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan StepTimeout { get; set; } = TimeSpan.FromMinutes(20);
 
+    /// <summary>
+    /// How long a PITR restore may take to become ACTIVE before the restore fails. DynamoDB restores take from minutes
+    /// to hours with the table's size, so they get their own limit. Default 6 hours.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "2.00:00:00")]
+    public TimeSpan RestoreTimeout { get; set; } = TimeSpan.FromHours(6);
+
     /// <summary>A region counts as drained when it serves at most this share of the estate's requests.</summary>
     [Range(0, 0.5)]
     public double DrainedShare { get; set; } = 0.01;
