@@ -402,14 +402,15 @@ public static class EvidencePackVerifier
             string? head = null;
             try
             {
-                // Only two top-level fields matter here; read past the rest (the metric points) without building a tree.
+                // Only two top-level fields matter here; read past the rest without building a tree.
                 var reader = new Utf8JsonReader(entries[EvidencePack.ReportJson]);
                 if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
                 {
                     return Fail(EvidencePack.ReportJson, "is not a JSON object");
                 }
 
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                // The bytes are already proven to be the signed ones, so stop once both are found (before the metrics).
+                while ((drillId is null || head is null) && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     var name = reader.GetString();
                     reader.Read();
