@@ -20,7 +20,7 @@ public static class CliApp
           watch      follow a running console's estate live (Ctrl+C to stop; --once for one snapshot)
                      aworld watch --url http://localhost:5080 --user noc --password aworld-demo [--once]
           evidence   verify a drill's evidence pack offline (exit 0 intact, 1 tampered, 2 bad arguments)
-                     aworld evidence verify PACK.zip [--public-key FILE] [--json]
+                     aworld evidence verify PACK.zip [MORE.zip ...] [--public-key FILE] [--json]
 
         Run 'aworld COMMAND --help' for a command's options.
         """;
