@@ -23,7 +23,7 @@ public static class CliApp
           drill      run a DR drill headless on the twin and write its signed evidence pack (exit 0 passed, 1 failed)
                      aworld drill run --scenario region-outage --region eu-west-1 [--seed N] [--out DIR] [--json]
           evidence   verify a drill's evidence pack offline (exit 0 intact, 1 tampered, 2 bad arguments)
-                     aworld evidence verify PACK.zip [--public-key FILE] [--json]
+                     aworld evidence verify PACK.zip [MORE.zip ...] [--public-key FILE] [--json]
 
         Run 'aworld COMMAND --help' for a command's options.
         """;

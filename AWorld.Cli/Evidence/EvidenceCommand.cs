@@ -5,9 +5,9 @@ using AWorld.Core.Evidence;
 namespace AWorld.Cli.Evidence;
 
 /// <summary>
-/// <c>aworld evidence verify PACK.zip [--public-key FILE] [--json]</c>: checks an evidence pack offline. Exit 0 when
-/// intact (every check printed, one line each), 1 with "FAILED: &lt;file or signature&gt;: &lt;why&gt;" first when not,
-/// 2 for bad arguments.
+/// <c>aworld evidence verify PACK.zip [MORE.zip ...] [--public-key FILE] [--json]</c>: checks evidence packs offline.
+/// Exit 0 when intact (every check printed, one line each), 1 with "FAILED: &lt;file or signature&gt;: &lt;why&gt;"
+/// first when not, 2 for bad arguments. Several packs, oldest first, are also checked to form an unbroken chain.
 /// </summary>
 public static class EvidenceCommand
 {
@@ -16,9 +16,10 @@ public static class EvidenceCommand
     private const string Help = """
         aworld evidence verify — check an evidence pack offline
 
-          aworld evidence verify PACK.zip [--public-key FILE] [--json]
+          aworld evidence verify PACK.zip [MORE.zip ...] [--public-key FILE] [--json]
 
-          PACK.zip            the evidence pack exported by the console
+          PACK.zip            the evidence pack exported by the console; give several, oldest first, to also
+                              check that each one links to the one before (none missing, replaced or reordered)
           --public-key FILE   the PEM public key the pack must be signed with (from the console's Evidence page or
                               your key registry). Without it the pack's own public-key.pem is used: that proves the
                               pack is intact and which key signed it, not who holds that key.
@@ -29,6 +30,8 @@ public static class EvidenceCommand
         Example:
           
         """;
+
+    private const int MaxPacks = 1000;
 
     private static readonly HashSet<string> ValueOptions = ["--public-key"];
     private static readonly HashSet<string> FlagOptions = ["--json", "--help", "-h"];
@@ -47,7 +50,7 @@ public static class EvidenceCommand
             return CliApp.BadArguments;
         }
 
-        string pack;
+        List<string> packs;
         string? trustedKey;
         bool json;
         try
@@ -60,13 +63,15 @@ public static class EvidenceCommand
                 return CliApp.Ok;
             }
 
-            pack = positional.Count switch
+            packs = positional.Count <= MaxPacks
+                ? positional
+                : throw reader.Problem($"give at most {MaxPacks} packs at once, not {positional.Count}");
+            if (packs.Count == 0)
             {
-                0 => throw reader.Problem("give the evidence pack to verify"),
-                1 => positional[0],
-                _ => throw reader.Problem($"give one evidence pack, not {positional.Count} ({string.Join(", ", positional)})"),
-            };
-            if (!File.Exists(pack))
+                throw reader.Problem("give the evidence pack to verify");
+            }
+
+            foreach (var pack in packs.Where(p => !File.Exists(p)))
             {
                 throw reader.Problem($"the pack '{pack}' does not exist");
             }
@@ -90,37 +95,67 @@ public static class EvidenceCommand
             return CliApp.BadArguments;
         }
 
-        EvidencePackVerification result;
-        try
+        var results = new List<EvidencePackVerification>(packs.Count);
+        foreach (var pack in packs)
         {
-            await using var file = new FileStream(pack, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-            using var buffer = new MemoryStream();
-            await file.CopyToAsync(buffer, cancellationToken);
-            buffer.Position = 0;
-            result = EvidencePackVerifier.Verify(buffer, trustedKey);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            await stderr.WriteLineAsync($"aworld evidence verify: cannot read '{pack}': {e.Message}");
-            return CliApp.BadArguments;
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await using var file = new FileStream(pack, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+                using var buffer = new MemoryStream();
+                await file.CopyToAsync(buffer, cancellationToken);
+                buffer.Position = 0;
+                results.Add(EvidencePackVerifier.Verify(buffer, trustedKey));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                await stderr.WriteLineAsync($"aworld evidence verify: cannot read '{pack}': {e.Message}");
+                return CliApp.BadArguments;
+            }
+
+            if (results[^1].Failure is { Subject: "trusted key" } keyProblem)
+            {
+                await stderr.WriteLineAsync($"aworld evidence verify: --public-key is {keyProblem.Detail}. Example: {Example}");
+                return CliApp.BadArguments;
+            }
         }
 
-        if (result.Failure is { Subject: "trusted key" } keyProblem)
-        {
-            await stderr.WriteLineAsync($"aworld evidence verify: --public-key is {keyProblem.Detail}. Example: {Example}");
-            return CliApp.BadArguments;
-        }
-
+        var chain = results.Count > 1 && results.All(r => r.Verified) ? EvidencePackVerifier.ChainProblem(results) : null;
         if (json)
         {
-            await stdout.WriteLineAsync(JsonSerializer.Serialize(result, EvidenceJson.Default.EvidencePackVerification));
+            await stdout.WriteLineAsync(results.Count == 1
+                ? JsonSerializer.Serialize(results[0], EvidenceJson.Default.EvidencePackVerification)
+                : JsonSerializer.Serialize(new EvidenceChainResult(results.All(r => r.Verified) && chain is null, [.. results], chain), EvidenceJson.Default.EvidenceChainResult));
+        }
+        else if (results.Count == 1)
+        {
+            await stdout.WriteAsync(Format(results[0]));
         }
         else
         {
-            await stdout.WriteAsync(Format(result));
+            // The first failure of all comes first, as for one pack; then each pack's lines under its name.
+            if (results.FirstOrDefault(r => !r.Verified) is { } failed)
+            {
+                await stdout.WriteLineAsync($"FAILED: {packs[results.IndexOf(failed)]}: {failed.Failure!.Subject}: {failed.Failure.Detail}");
+            }
+            else if (chain is not null)
+            {
+                await stdout.WriteLineAsync($"FAILED: chain: {chain.Subject} {chain.Detail}");
+            }
+
+            for (var i = 0; i < results.Count; i++)
+            {
+                await stdout.WriteLineAsync($"== {packs[i]}");
+                await stdout.WriteAsync(Format(results[i]));
+            }
+
+            if (results.All(r => r.Verified) && chain is null)
+            {
+                await stdout.WriteLineAsync($"VERIFIED CHAIN: {results.Count} packs, each linked to the one before");
+            }
         }
 
-        return result.Verified ? CliApp.Ok : CliApp.Failed;
+        return results.All(r => r.Verified) && chain is null ? CliApp.Ok : CliApp.Failed;
     }
 
     /// <summary>The result as lines: the failure first (when there is one), then one "ok" line per check that passed.</summary>
@@ -178,4 +213,8 @@ public static class EvidenceCommand
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(EvidencePackVerification))]
+[JsonSerializable(typeof(EvidenceChainResult))]
 internal sealed partial class EvidenceJson : JsonSerializerContext;
+
+/// <summary>The JSON of several packs: each one's result, and the first broken link between them, if any.</summary>
+internal sealed record EvidenceChainResult(bool Verified, System.Collections.Immutable.ImmutableArray<EvidencePackVerification> Packs, EvidenceCheck? ChainProblem);

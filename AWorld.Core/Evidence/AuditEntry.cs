@@ -45,34 +45,47 @@ public sealed record AuditEntry(
     /// </summary>
     public string ComputeHash()
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(EncodingTag);
-        Span<byte> number = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(number, Sequence);
-        hash.AppendData(number);
-        BinaryPrimitives.WriteInt64BigEndian(number, At.UtcTicks);
-        hash.AppendData(number);
-        foreach (var field in (ReadOnlySpan<string?>)[Actor, Role, Action, Target, Outcome, Reason, PreviousHash])
+        // One buffer and one-shot hashing: verifying a pack or the whole log hashes thousands of entries.
+        ReadOnlySpan<string?> fields = [Actor, Role, Action, Target, Outcome, Reason, PreviousHash];
+        var length = EncodingTag.Length + 16;
+        foreach (var field in fields)
         {
-            Append(hash, field);
+            length += 4 + (field is null ? 0 : Encoding.UTF8.GetByteCount(field));
         }
 
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    private static void Append(IncrementalHash hash, string? field)
-    {
-        Span<byte> length = stackalloc byte[4];
-        if (field is null)
+        var rented = length <= 1024 ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        Span<byte> buffer = rented is null ? stackalloc byte[1024] : rented;
+        try
         {
-            BinaryPrimitives.WriteInt32BigEndian(length, -1);
-            hash.AppendData(length);
-            return;
-        }
+            EncodingTag.CopyTo(buffer);
+            var at = EncodingTag.Length;
+            BinaryPrimitives.WriteInt64BigEndian(buffer[at..], Sequence);
+            BinaryPrimitives.WriteInt64BigEndian(buffer[(at + 8)..], At.UtcTicks);
+            at += 16;
+            foreach (var field in fields)
+            {
+                if (field is null)
+                {
+                    BinaryPrimitives.WriteInt32BigEndian(buffer[at..], -1);
+                    at += 4;
+                    continue;
+                }
 
-        var bytes = Encoding.UTF8.GetBytes(field);
-        BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
-        hash.AppendData(length);
-        hash.AppendData(bytes);
+                var written = Encoding.UTF8.GetBytes(field, buffer[(at + 4)..]);
+                BinaryPrimitives.WriteInt32BigEndian(buffer[at..], written);
+                at += 4 + written;
+            }
+
+            Span<byte> digest = stackalloc byte[32];
+            SHA256.HashData(buffer[..at], digest);
+            return Convert.ToHexStringLower(digest);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 }

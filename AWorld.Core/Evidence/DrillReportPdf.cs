@@ -444,32 +444,33 @@ internal sealed class DrillReportPdf : IDisposable
             _page.DrawString(label, _small, new XSolidBrush(Muted), new XRect(X(at) - 20, plot.Bottom + 2, 40, 10), XStringFormats.TopCenter);
         }
 
-        // One pixel column holds many points: keep each column's first, min and max so spikes survive downsampling.
-        var line = new List<XPoint>(finite.Count < 2000 ? finite.Count : 2000);
-        var columnWidth = 0.5;
-        var bucketStart = 0;
-        while (bucketStart < finite.Count)
+        // Thousands of points share each point-wide column: keep each column's lowest and highest, in time order,
+        // so spikes and dips survive and the drawing stays a few hundred segments.
+        var line = new List<XPoint>((int)(plot.Width * 2) + 2);
+        var start = 0;
+        while (start < finite.Count)
         {
-            var column = Math.Floor((X(finite[bucketStart].At) - plot.X) / columnWidth);
-            var end = bucketStart + 1;
-            while (end < finite.Count && Math.Floor((X(finite[end].At) - plot.X) / columnWidth) == column)
+            var column = Math.Floor(X(finite[start].At) - plot.X);
+            var end = start + 1;
+            while (end < finite.Count && Math.Floor(X(finite[end].At) - plot.X) == column)
             {
                 end++;
             }
 
-            var (lo, hi) = (bucketStart, bucketStart);
-            for (var i = bucketStart + 1; i < end; i++)
+            var (lo, hi) = (start, start);
+            for (var i = start + 1; i < end; i++)
             {
                 lo = finite[i].Value < finite[lo].Value ? i : lo;
                 hi = finite[i].Value > finite[hi].Value ? i : hi;
             }
 
-            foreach (var i in new[] { bucketStart, lo, hi, end - 1 }.Distinct().Order())
+            line.Add(new XPoint(X(finite[Math.Min(lo, hi)].At), Y(finite[Math.Min(lo, hi)].Value)));
+            if (lo != hi)
             {
-                line.Add(new XPoint(X(finite[i].At), Y(finite[i].Value)));
+                line.Add(new XPoint(X(finite[Math.Max(lo, hi)].At), Y(finite[Math.Max(lo, hi)].Value)));
             }
 
-            bucketStart = end;
+            start = end;
         }
 
         _page.DrawLines(new XPen(colour, 1) { LineJoin = XLineJoin.Round }, line.ToArray());

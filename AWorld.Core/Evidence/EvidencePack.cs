@@ -31,6 +31,7 @@ public static class EvidencePack
 
     // The earliest time a zip entry can carry (MS-DOS date).
     private static readonly DateTimeOffset ZipEpoch = new(1980, 1, 2, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset ZipEnd = new(2107, 12, 30, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>
     /// Writes the pack of <paramref name="report"/> to <paramref name="output"/> and returns the lowercase hex
@@ -94,8 +95,9 @@ public static class EvidencePack
         var manifestBytes = JsonSerializer.SerializeToUtf8Bytes(manifest, EvidenceFiles.Json);
         var signature = await signer.SignAsync(manifestBytes, cancellationToken);
 
-        var entryTime = createdAt < ZipEpoch ? ZipEpoch : createdAt;
-        using var zip = new MemoryStream();
+        var entryTime = ZipTime(createdAt);
+        // Sized for the stored contents so it never regrows (deflate only shrinks them).
+        using var zip = new MemoryStream(1024 + manifestBytes.Length + signature.Length + contents.Values.Sum(c => c.Length + 128));
         using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
         {
             Add(archive, Manifest, manifestBytes, entryTime);
@@ -109,6 +111,13 @@ public static class EvidencePack
         zip.Position = 0;
         await zip.CopyToAsync(output, cancellationToken);
         return Convert.ToHexStringLower(SHA256.HashData(manifestBytes));
+    }
+
+    /// <summary>The time every entry of a pack carries: its creation time, moved into the range a zip can hold.</summary>
+    internal static DateTimeOffset ZipTime(DateTimeOffset createdAt)
+    {
+        var utc = createdAt.ToUniversalTime();
+        return utc < ZipEpoch ? ZipEpoch : utc > ZipEnd ? ZipEnd : utc;
     }
 
     internal static bool IsSha256Hex(string text) => text.Length == 64 && text.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');

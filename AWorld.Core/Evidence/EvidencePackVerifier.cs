@@ -152,8 +152,10 @@ public static class EvidencePackVerifier
             }
 
             _checks.Add(new(EvidencePack.Manifest, $"drill {manifest.DrillId}, {manifest.Files.Length} files, created {EvidenceFiles.Timestamp(manifest.CreatedAt)}"));
-            return Files(manifest, entries) ?? Audit(manifest, entries) ?? Report(manifest, entries) ?? Done(manifest);
+            return Files(manifest, entries) ?? Layout(manifest) ?? Audit(manifest, entries) ?? Report(manifest, entries) ?? Done(manifest);
         }
+
+        private readonly List<(string Name, DateTime ClockTime, string Comment)> _layout = [];
 
         private (Dictionary<string, byte[]>? Entries, EvidencePackVerification? Failure) ReadEntries(Stream zip)
         {
@@ -175,9 +177,15 @@ public static class EvidencePackVerifier
                     return (null, Fail("pack", $"holds {archive.Entries.Count} entries; an evidence pack has {EvidencePack.ContentFiles.Length + 2}"));
                 }
 
+                if (archive.Comment.Length > 0)
+                {
+                    return (null, Fail("pack", "the zip carries a comment; a pack as written has none"));
+                }
+
                 foreach (var entry in archive.Entries)
                 {
                     var name = entry.FullName;
+                    _layout.Add((name, entry.LastWriteTime.DateTime, entry.Comment));
                     if (entries.ContainsKey(name))
                     {
                         return (null, Fail(name, "appears twice in the zip (duplicate entry): which copy counts would be ambiguous"));
@@ -191,14 +199,18 @@ public static class EvidencePackVerifier
                     try
                     {
                         using var content = entry.Open();
-                        using var buffer = new MemoryStream((int)Math.Max(0, entry.Length));
-                        content.CopyTo(buffer);
-                        if (buffer.Length != entry.Length)
+                        var bytes = new byte[entry.Length];
+                        content.ReadExactly(bytes);
+                        if (content.ReadByte() >= 0)
                         {
-                            return (null, Fail(name, "decompressed to a length other than the zip records: the zip is corrupt"));
+                            return (null, Fail(name, "decompresses to more bytes than the zip records: the zip is corrupt"));
                         }
 
-                        entries[name] = buffer.ToArray();
+                        entries[name] = bytes;
+                    }
+                    catch (EndOfStreamException)
+                    {
+                        return (null, Fail(name, "decompresses to fewer bytes than the zip records: the zip is corrupt"));
                     }
                     catch (InvalidDataException e)
                     {
@@ -294,22 +306,54 @@ public static class EvidencePackVerifier
             return null;
         }
 
-        private EvidencePackVerification? Audit(EvidenceManifest manifest, Dictionary<string, byte[]> entries)
+        /// <summary>
+        /// The container as the writer makes it: entries in fixed order, each stamped with the manifest's creation
+        /// time, no comments. Contents are covered by the signed hashes; this catches reordering and re-stamping.
+        /// </summary>
+        private EvidencePackVerification? Layout(EvidenceManifest manifest)
         {
-            var text = Encoding.UTF8.GetString(entries[EvidencePack.AuditJsonl]);
-            var lines = text.Split('\n');
-            var audit = new List<AuditEntry>(lines.Length);
-            for (var i = 0; i < lines.Length; i++)
+            string[] expected = [EvidencePack.Manifest, EvidencePack.ManifestSignature, .. manifest.Files.Select(f => f.Path)];
+            for (var i = 0; i < expected.Length; i++)
             {
-                if (lines[i].Length == 0 && i == lines.Length - 1)
+                if (!string.Equals(_layout[i].Name, expected[i], StringComparison.Ordinal))
                 {
-                    break;
+                    return Fail(_layout[i].Name, $"is entry {i + 1} of the zip; the pack's order is {string.Join(", ", expected)} (entries were reordered)");
+                }
+            }
+
+            // Zip (MS-DOS) times hold the clock time to two seconds, in no time zone: compare clock times.
+            var stamp = EvidencePack.ZipTime(manifest.CreatedAt).UtcDateTime;
+            stamp = new DateTime(stamp.Ticks - (stamp.Ticks % (2 * TimeSpan.TicksPerSecond)), DateTimeKind.Unspecified);
+            foreach (var (name, clockTime, comment) in _layout)
+            {
+                if (clockTime != stamp)
+                {
+                    return Fail(name, $"is stamped {clockTime:yyyy-MM-dd HH:mm:ss} in the zip, not the pack's creation time {stamp:yyyy-MM-dd HH:mm:ss} (re-packed?)");
                 }
 
+                if (comment.Length > 0)
+                {
+                    return Fail(name, "carries a zip comment; a pack as written has none");
+                }
+            }
+
+            _checks.Add(new("pack", "entries in the writer's order, stamped with the creation time, no comments"));
+            return null;
+        }
+
+        private EvidencePackVerification? Audit(EvidenceManifest manifest, Dictionary<string, byte[]> entries)
+        {
+            var rest = entries[EvidencePack.AuditJsonl].AsSpan();
+            var audit = new List<AuditEntry>((int)Math.Min(manifest.AuditEntries, 1_000_000));
+            for (var line = 1; !rest.IsEmpty; line++)
+            {
+                var end = rest.IndexOf((byte)'\n');
+                var json = end < 0 ? rest : rest[..end];
+                rest = end < 0 ? [] : rest[(end + 1)..];
                 AuditEntry? entry;
                 try
                 {
-                    entry = JsonSerializer.Deserialize<AuditEntry>(lines[i], EvidenceFiles.JsonLine);
+                    entry = JsonSerializer.Deserialize<AuditEntry>(json, EvidenceFiles.JsonLine);
                 }
                 catch (JsonException)
                 {
@@ -318,7 +362,7 @@ public static class EvidencePackVerifier
 
                 if (entry is null || entry.Hash is null || entry.PreviousHash is null)
                 {
-                    return Fail(EvidencePack.AuditJsonl, $"line {i + 1} is not an audit entry");
+                    return Fail(EvidencePack.AuditJsonl, $"line {line} is not an audit entry");
                 }
 
                 audit.Add(entry);
@@ -354,13 +398,31 @@ public static class EvidencePackVerifier
 
         private EvidencePackVerification? Report(EvidenceManifest manifest, Dictionary<string, byte[]> entries)
         {
-            string? drillId;
-            string? head;
+            string? drillId = null;
+            string? head = null;
             try
             {
-                using var report = JsonDocument.Parse(entries[EvidencePack.ReportJson]);
-                drillId = report.RootElement.TryGetProperty("drillId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
-                head = report.RootElement.TryGetProperty("auditChainHead", out var h) && h.ValueKind == JsonValueKind.String ? h.GetString() : null;
+                // Only two top-level fields matter here; read past the rest without building a tree.
+                var reader = new Utf8JsonReader(entries[EvidencePack.ReportJson]);
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return Fail(EvidencePack.ReportJson, "is not a JSON object");
+                }
+
+                // The bytes are already proven to be the signed ones, so stop once both are found (before the metrics).
+                while ((drillId is null || head is null) && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var name = reader.GetString();
+                    reader.Read();
+                    if (name is "drillId" or "auditChainHead" && reader.TokenType == JsonTokenType.String)
+                    {
+                        (drillId, head) = name == "drillId" ? (reader.GetString(), head) : (drillId, reader.GetString());
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
             }
             catch (JsonException e)
             {

@@ -104,6 +104,28 @@ public sealed class EvidenceCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ChainedPacks_OldestFirst_ExitZero_AndASwappedPairExitsOne()
+    {
+        var (first, firstSha) = await EvidencePacks.WriteAsync(_signer, number: 1);
+        var (second, secondSha) = await EvidencePacks.WriteAsync(_signer, number: 2, previous: firstSha);
+        var (third, _) = await EvidencePacks.WriteAsync(_signer, number: 3, previous: secondSha);
+        var paths = new[] { first, second, third }.Select((zip, i) =>
+        {
+            var path = Path.Combine(_directory.Path, $"week-{i + 1}.zip");
+            File.WriteAllBytes(path, zip);
+            return path;
+        }).ToArray();
+
+        var (intact, intactOut, _) = await Run("evidence", "verify", paths[0], paths[1], paths[2]);
+        var (swapped, swappedOut, _) = await Run("evidence", "verify", paths[0], paths[2], paths[1]);
+
+        Assert.Equal(0, intact);
+        Assert.Contains("VERIFIED CHAIN: 3 packs", intactOut, StringComparison.Ordinal);
+        Assert.Equal(1, swapped);
+        Assert.StartsWith("FAILED: chain: pack 2 (drill-20260302-003)", swappedOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MissingPackArgument_ExitsTwo()
     {
         var (code, _, stderr) = await Run("evidence", "verify");

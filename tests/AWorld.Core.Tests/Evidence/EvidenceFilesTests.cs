@@ -47,6 +47,24 @@ public class EvidenceFilesTests
     }
 
     [Fact]
+    public void ReportJson_PutsEachMetricPointOnOneLine_AndReadsBackToTheSameValues()
+    {
+        var (report, _) = DrillReports.RegionOutage(points: 50);
+        var withGap = report with { Metrics = report.Metrics.SetItem(0, report.Metrics[0] with { Points = report.Metrics[0].Points.SetItem(3, new DrillMetricPoint(report.StartedAt.AddSeconds(3), double.NaN)) }) };
+
+        var bytes = EvidenceFiles.ReportJson(withGap);
+        var text = Encoding.UTF8.GetString(bytes);
+        var back = JsonSerializer.Deserialize<DrillReport>(bytes, EvidenceFiles.Json)!;
+
+        Assert.Contains("{\"at\":\"2026-03-02T09:00:00.0000000Z\",\"value\":", text, StringComparison.Ordinal);
+        Assert.Contains("\"value\":\"NaN\"}", text, StringComparison.Ordinal);
+        Assert.Equal(withGap.Metrics.SelectMany(m => m.Points), back.Metrics.SelectMany(m => m.Points));
+        Assert.Equal(withGap.Timeline.AsEnumerable(), back.Timeline.AsEnumerable());
+        Assert.Equal(withGap.Rto, back.Rto);
+        Assert.Equal(withGap.SignOff, back.SignOff);
+    }
+
+    [Fact]
     public void AuditJsonl_RoundTripsEachEntryWithItsHash()
     {
         var (_, audit) = DrillReports.RegionOutage();

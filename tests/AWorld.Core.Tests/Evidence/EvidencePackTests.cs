@@ -295,18 +295,63 @@ public sealed class EvidencePackTests : IDisposable
         Assert.Contains("drill-20260302-009", result.Failure.Detail, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData(0.5)]
-    [InlineData(0.999)]
-    public async Task CorruptZipBytes_Fail(double where)
+    [Fact]
+    public async Task CorruptCompressedData_Fails()
     {
         var (zip, _) = await EvidencePacks.WriteAsync(_signer);
         var corrupt = zip.ToArray();
-        corrupt[(int)(corrupt.Length * where)] ^= 0xff;
+        // The middle of the pack lies inside report.json's deflated data.
+        for (var i = 0; i < 16; i++)
+        {
+            corrupt[(corrupt.Length / 2) + i] ^= 0x5a;
+        }
 
         var result = EvidencePacks.Verify(corrupt);
 
         Assert.False(result.Verified);
+        Assert.Equal(EvidencePack.ReportJson, result.Failure!.Subject);
+    }
+
+    [Fact]
+    public async Task CorruptEndOfCentralDirectory_FailsAsUnreadable()
+    {
+        var (zip, _) = await EvidencePacks.WriteAsync(_signer);
+        var corrupt = zip.ToArray();
+        corrupt[^22] ^= 0xff; // the end-of-central-directory signature
+
+        var result = EvidencePacks.Verify(corrupt);
+
+        Assert.Equal("pack", result.Failure!.Subject);
+        Assert.Contains("not a readable zip", result.Failure.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReorderedEntries_Fail()
+    {
+        var (zip, _) = await EvidencePacks.WriteAsync(_signer);
+        var tampered = EvidencePacks.Rewrite(zip, entries =>
+        {
+            var csv = entries.FindIndex(e => e.Name == EvidencePack.MetricsCsv);
+            (entries[csv], entries[csv - 1]) = (entries[csv - 1], entries[csv]);
+        });
+
+        var result = EvidencePacks.Verify(tampered);
+
+        Assert.False(result.Verified);
+        Assert.Contains("reordered", result.Failure!.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RepackedWithOtherTimestamps_Fails()
+    {
+        var (zip, _) = await EvidencePacks.WriteAsync(_signer);
+        // Names, order and contents stay; only the entries' times change.
+        var repacked = EvidencePacks.Rewrite(zip, _ => { }, stamp: new DateTimeOffset(2027, 1, 1, 12, 0, 0, TimeSpan.Zero));
+
+        var result = EvidencePacks.Verify(repacked);
+
+        Assert.Equal(EvidencePack.Manifest, result.Failure!.Subject);
+        Assert.Contains("re-packed", result.Failure.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

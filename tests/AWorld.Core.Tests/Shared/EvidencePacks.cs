@@ -28,9 +28,18 @@ internal static class EvidencePacks
         })];
     }
 
-    /// <summary>A new zip of the entries, changed by <paramref name="change"/>.</summary>
-    public static byte[] Rewrite(byte[] zip, Action<List<(string Name, byte[] Content)>> change)
+    /// <summary>
+    /// A new zip of the entries, changed by <paramref name="change"/>, stamped like the original (or with
+    /// <paramref name="stamp"/>), so that only the change differs.
+    /// </summary>
+    public static byte[] Rewrite(byte[] zip, Action<List<(string Name, byte[] Content)>> change, DateTimeOffset? stamp = null)
     {
+        DateTimeOffset original;
+        using (var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read))
+        {
+            original = archive.Entries[0].LastWriteTime;
+        }
+
         var entries = Entries(zip);
         change(entries);
         using var output = new MemoryStream();
@@ -38,7 +47,9 @@ internal static class EvidencePacks
         {
             foreach (var (name, content) in entries)
             {
-                using var stream = archive.CreateEntry(name).Open();
+                var entry = archive.CreateEntry(name);
+                entry.LastWriteTime = stamp ?? original;
+                using var stream = entry.Open();
                 stream.Write(content);
             }
         }
