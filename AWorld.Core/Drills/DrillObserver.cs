@@ -114,8 +114,26 @@ public sealed class DrillObserver
     /// <summary>True once a cutover of the target region to a restored table completed.</summary>
     public bool CutoverCompleted => _cutoverCompleted;
 
-    /// <summary>The detection rule, in one place: the monitor shows the region as anything but Healthy.</summary>
-    public static bool IsDetection(RegionSnapshot region) => region.Health is not HealthStatus.Healthy;
+    /// <summary>
+    /// The detection rule, in one place: the monitor shows the region as anything but Healthy (an alarm), or an
+    /// anomaly detector opened an event on one of the region's series at or after <paramref name="since"/>. Returns
+    /// what detected it, or null.
+    /// </summary>
+    public static string? Detection(EstateSnapshot snapshot, RegionSnapshot region, DateTimeOffset since)
+    {
+        if (region.Health is not HealthStatus.Healthy)
+        {
+            var reasons = region.Reasons.IsDefaultOrEmpty ? "" : ": " + string.Join("; ", region.Reasons);
+            return $"The monitor shows {region.Code} {region.Health}{reasons}";
+        }
+
+        var anomaly = snapshot.Anomalies.IsDefault ? null : snapshot.Anomalies
+            .Where(a => a.Region == region.Code && a.Start >= since)
+            .OrderBy(a => a.Start)
+            .FirstOrDefault();
+        return anomaly is null ? null : string.Create(CultureInfo.InvariantCulture,
+            $"Anomaly on {region.Code} {anomaly.Label}: saw {anomaly.PeakValue:0.##} {anomaly.Unit}, expected {anomaly.Lower:0.##}–{anomaly.Upper:0.##} (score {anomaly.PeakScore:0.00})");
+    }
 
     /// <summary>The fault started (from the fault injector's record, i.e. the twin's truth).</summary>
     public void FaultStarted(DateTimeOffset at, string description)
@@ -144,11 +162,10 @@ public sealed class DrillObserver
             return;
         }
 
-        if (IsDetection(region))
+        if (Detection(snapshot, region, start) is { } what)
         {
             _detectedAt = snapshot.At;
-            var reasons = region.Reasons.IsDefaultOrEmpty ? "" : ": " + string.Join("; ", region.Reasons);
-            Add(snapshot.At, DrillEventKinds.Detection, $"The monitor shows {region.Code} {region.Health}{reasons}", "monitor");
+            Add(snapshot.At, DrillEventKinds.Detection, what, "monitor");
         }
     }
 

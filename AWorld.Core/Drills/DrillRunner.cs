@@ -49,7 +49,8 @@ public sealed class DrillRunner(EstateTopology estate, SimulationOptions? simula
         var twin = new EstateTwin(estate, _simulation, seed: plan.Seed);
         var clock = VirtualClock.Manual(twin.StartTime);
         var stream = new EstateStateStream(clock);
-        var monitor = new EstateMonitor(estate, twin, twin, twin, new SeriesStore(_telemetry.Store), stream, clock, _telemetry, twin);
+        var series = new SeriesStore(_telemetry.Store);
+        var monitor = new EstateMonitor(estate, twin, twin, twin, series, stream, clock, _telemetry, twin, new Anomalies.AnomalyTracker(series));
         var store = new MemoryOperationStore();
         var auditStore = new MemoryAuditStore();
         using var audit = new AuditLog(auditStore, clock);
