@@ -19,7 +19,7 @@ using AWorld.Core.Telemetry;
 //   dotnet run -c Release --project bench/AWorld.Bench -- ops-engine [--operations 200] [--seeds 5]
 // Headless DR drills on the twin: the automatic region-outage drill's RTO against its physical floor (and, with
 // --all, every scenario once), with wall time per drill.
-//   dotnet run -c Release --project bench/AWorld.Bench -- drill-rto [--seeds 5] [--all] [--timeline] [--step-timeout 20]
+//   dotnet run -c Release --project bench/AWorld.Bench -- drill-rto [--seeds 5] [--all] [--timeline] [--restore-timeout 360]
 // A year of weekly drills exported as 52 chained, signed evidence packs, then all verified. Targets: < 5 s, < 2 s.
 //   taskset -c 0 dotnet run -c Release --project bench/AWorld.Bench -- evidence-year [--drills 52] [--audit 500]
 var mode = args.FirstOrDefault() ?? "twin-day";
@@ -37,7 +37,7 @@ return mode switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: AWorld.Bench twin-day|store-week|live-pages [--pages N] [--seconds S]|hub-fanout [--connections N] [--seconds S]|ops-engine [--operations N] [--seeds N]|drill-rto [--seeds N] [--all] [--step-timeout MIN]|evidence-year [--drills N] [--audit N]");
+    Console.Error.WriteLine("usage: AWorld.Bench twin-day|store-week|live-pages [--pages N] [--seconds S]|hub-fanout [--connections N] [--seconds S]|ops-engine [--operations N] [--seeds N]|drill-rto [--seeds N] [--all] [--restore-timeout MIN]|evidence-year [--drills N] [--audit N]");
     return 2;
 }
 

@@ -27,8 +27,8 @@ internal static class DrillBench
         var ttl = estate.Dns.TtlSeconds;
         var stickyExtra = ttl * (sim.StickyResolverTtlMultiple - 1);
         // The executor's step timeout (default 20 min) is shorter than the twin's restore of the 40 GB table (8 min + 45 s/GB).
-        var stepTimeout = args.Int("step-timeout", 20, 1, 1440);
-        var runner = new DrillRunner(estate, sim, operations: new AWorld.Core.Operations.OperationsOptions { StepTimeout = TimeSpan.FromMinutes(stepTimeout) });
+        var restoreTimeout = args.Int("restore-timeout", 360, 1, 2880);
+        var runner = new DrillRunner(estate, sim, operations: new AWorld.Core.Operations.OperationsOptions { RestoreTimeout = TimeSpan.FromMinutes(restoreTimeout) });
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"drill-rto: automatic region-outage drill of {Region}, {seeds} seeds; health check {check.RequestIntervalSeconds} s x threshold {check.FailureThreshold}, TTL {ttl} s, {sim.StickyResolverShare:P0} sticky resolvers hold {sim.StickyResolverTtlMultiple}x TTL; load average {Machine.LoadAverage()}"));
         Console.WriteLine("    times in virtual s after the fault");

@@ -157,10 +157,10 @@ public partial class DrillRunnerTests
     }
 
     [Fact]
-    public async Task BadDeploy_WithAStepTimeoutShorterThanTheRestore_FailsAndSaysWhy()
+    public async Task BadDeploy_WithARestoreTimeoutShorterThanTheRestore_FailsAndSaysWhy()
     {
-        // The 40 GB table restores in 8 min + 45 s/GB = 38 min in the twin; 20 min is the engine's default timeout.
-        var runner = new DrillRunner(EstateTopology.Default, operations: new OperationsOptions { StepTimeout = TimeSpan.FromMinutes(20) });
+        // The 40 GB table restores in 8 min + 45 s/GB = 38 min in the twin; a 20 min restore timeout cannot see it finish.
+        var runner = new DrillRunner(EstateTopology.Default, operations: new OperationsOptions { RestoreTimeout = TimeSpan.FromMinutes(20) });
 
         var result = await runner.RunAsync(new DrillPlan(DrillScenario.BadDeploy, Target, ResponsePolicy.Human, Seed: 42, ObserveFor: TimeSpan.FromMinutes(40)));
 
