@@ -1,3 +1,4 @@
+using AWorld.Cli.Anomaly;
 using AWorld.Cli.Simulate;
 using AWorld.Cli.Watch;
 
@@ -18,6 +19,8 @@ public static class CliApp
                      aworld simulate --duration 02:00:00 --seed 42 --fault "outage eu-west-1 at 00:30:00 for 00:20:00" --json
           watch      follow a running console's estate live (Ctrl+C to stop; --once for one snapshot)
                      aworld watch --url http://localhost:5080 --user noc --password aworld-demo [--once]
+          anomaly    score a NAB-style corpus with the streaming anomaly detector
+                     aworld anomaly nab --data ../shared/nab/data --out /tmp/nab-out [--probation-percent 15]
 
         Run 'aworld COMMAND --help' for a command's options.
         """;
@@ -36,6 +39,7 @@ public static class CliApp
             {
                 "simulate" => await SimulateCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 "watch" => await WatchCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
+                "anomaly" => await AnomalyCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 _ => await Unknown(args[0], stderr),
             };
         }

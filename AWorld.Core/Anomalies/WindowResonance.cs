@@ -1,0 +1,145 @@
+namespace AWorld.Core.Anomalies;
+
+/// <summary>
+/// Adaptive resonance over the recent shape of the series: the last stretch of normalised values, averaged into a
+/// few features plus the current value, is matched against learnt categories (boxes in feature space, fuzzy-ART
+/// style). A window that fits a category without growing it past the vigilance allowance resonates and teaches
+/// it; one that fits none founds a new category, and how far it lies from every known one is its novelty.
+/// Categories are capped; when full, the least recently used one is replaced.
+/// </summary>
+internal sealed class WindowResonance
+{
+    private readonly int _features;
+    private readonly int _chunk;
+    private readonly int _maxCategories;
+    private readonly double[] _chunks;
+    private readonly double[] _input;
+    private readonly double[] _lo;
+    private readonly double[] _hi;
+    private readonly long[] _lastUsed;
+    private int _categories;
+    private int _chunkFill;
+    private double _chunkSum;
+    private int _chunksSeen;
+    private long _time;
+
+    public WindowResonance(int features, int chunk, int maxCategories)
+    {
+        _features = features;
+        _chunk = chunk;
+        _maxCategories = maxCategories;
+        _chunks = new double[features - 2];
+        _input = new double[features];
+        _lo = new double[maxCategories * features];
+        _hi = new double[maxCategories * features];
+        _lastUsed = new long[maxCategories];
+    }
+
+    public int Categories => _categories;
+
+    /// <summary>Observes the next normalised value; returns the novelty (0 when the window resonates).</summary>
+    public double Observe(double z, double allowance)
+    {
+        _time++;
+        _chunkSum += z;
+        _chunkFill++;
+        var n = _chunks.Length;
+        for (var i = 0; i < n; i++)
+        {
+            _input[i] = _chunks[(_chunksSeen + i) % n];
+        }
+
+        _input[n] = _chunkSum / _chunkFill;
+        _input[n + 1] = z;
+        if (_chunkFill == _chunk)
+        {
+            _chunks[_chunksSeen % n] = _chunkSum / _chunkFill;
+            _chunksSeen++;
+            _chunkSum = 0;
+            _chunkFill = 0;
+        }
+
+        if (_chunksSeen < n)
+        {
+            return 0;
+        }
+
+        var best = -1;
+        var bestExcess = double.PositiveInfinity;
+        var bestGrowth = double.PositiveInfinity;
+        for (var c = 0; c < _categories; c++)
+        {
+            var offset = c * _features;
+            double size = 0;
+            double growth = 0;
+            for (var i = 0; i < _features; i++)
+            {
+                var lo = _lo[offset + i];
+                var hi = _hi[offset + i];
+                var x = _input[i];
+                var newLo = x < lo ? x : lo;
+                var newHi = x > hi ? x : hi;
+                size += newHi - newLo;
+                growth += (newHi - newLo) - (hi - lo);
+            }
+
+            var excess = Math.Max(0, size - allowance);
+            if (excess < bestExcess || (excess == bestExcess && growth < bestGrowth))
+            {
+                best = c;
+                bestExcess = excess;
+                bestGrowth = growth;
+            }
+        }
+
+        if (best >= 0 && bestExcess == 0)
+        {
+            Learn(best);
+            return 0;
+        }
+
+        Found();
+        return best < 0 ? 0 : bestExcess / _features;
+    }
+
+    private void Learn(int category)
+    {
+        var offset = category * _features;
+        for (var i = 0; i < _features; i++)
+        {
+            _lo[offset + i] = Math.Min(_lo[offset + i], _input[i]);
+            _hi[offset + i] = Math.Max(_hi[offset + i], _input[i]);
+        }
+
+        _lastUsed[category] = _time;
+    }
+
+    private void Found()
+    {
+        int slot;
+        if (_categories < _maxCategories)
+        {
+            slot = _categories++;
+        }
+        else
+        {
+            slot = 0;
+            for (var c = 1; c < _categories; c++)
+            {
+                if (_lastUsed[c] < _lastUsed[slot])
+                {
+                    slot = c;
+                }
+            }
+        }
+
+        var offset = slot * _features;
+        for (var i = 0; i < _features; i++)
+        {
+            _lo[offset + i] = _input[i];
+            _hi[offset + i] = _input[i];
+        }
+
+        _lastUsed[slot] = _time;
+    }
+}
