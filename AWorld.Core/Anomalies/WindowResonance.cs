@@ -17,6 +17,8 @@ internal sealed class WindowResonance
     private readonly double[] _lo;
     private readonly double[] _hi;
     private readonly long[] _lastUsed;
+    private readonly double[] _size;
+    private int _winner;
     private int _categories;
     private int _chunkFill;
     private double _chunkSum;
@@ -33,6 +35,7 @@ internal sealed class WindowResonance
         _lo = new double[maxCategories * features];
         _hi = new double[maxCategories * features];
         _lastUsed = new long[maxCategories];
+        _size = new double[maxCategories];
     }
 
     public int Categories => _categories;
@@ -64,30 +67,44 @@ internal sealed class WindowResonance
             return 0;
         }
 
+        // Branch and bound: a category's size after stretching only grows feature by feature, so the scan of a
+        // category stops as soon as it cannot beat the best so far (same choice as a full scan, far fewer steps).
         var best = -1;
         var bestExcess = double.PositiveInfinity;
+        var bestSize = double.PositiveInfinity;
         var bestGrowth = double.PositiveInfinity;
-        for (var c = 0; c < _categories; c++)
+        // The category that won last time is tried first: consecutive windows overlap, so it usually wins again
+        // and gives a tight bound at once.
+        for (var k = -1; k < _categories; k++)
         {
+            var c = k < 0 ? _winner : k;
+            if ((k >= 0 && c == _winner) || c >= _categories)
+            {
+                continue;
+            }
+
+            var bound = bestExcess > 0 ? bestSize : allowance;
             var offset = c * _features;
             double size = 0;
-            double growth = 0;
-            for (var i = 0; i < _features; i++)
+            var i = 0;
+            for (; i < _features && size <= bound; i++)
             {
-                var lo = _lo[offset + i];
-                var hi = _hi[offset + i];
                 var x = _input[i];
-                var newLo = x < lo ? x : lo;
-                var newHi = x > hi ? x : hi;
-                size += newHi - newLo;
-                growth += (newHi - newLo) - (hi - lo);
+                size += Math.Max(_hi[offset + i], x) - Math.Min(_lo[offset + i], x);
+            }
+
+            if (size > bound)
+            {
+                continue;
             }
 
             var excess = Math.Max(0, size - allowance);
+            var growth = size - _size[c];
             if (excess < bestExcess || (excess == bestExcess && growth < bestGrowth))
             {
                 best = c;
                 bestExcess = excess;
+                bestSize = size;
                 bestGrowth = growth;
             }
         }
@@ -111,7 +128,16 @@ internal sealed class WindowResonance
             _hi[offset + i] = Math.Max(_hi[offset + i], _input[i]);
         }
 
+        double size = 0;
+        for (var i = 0; i < _features; i++)
+        {
+            size += _hi[offset + i] - _lo[offset + i];
+        }
+
+        _size[category] = size;
+
         _lastUsed[category] = _time;
+        _winner = category;
     }
 
     private void Found()
@@ -139,6 +165,9 @@ internal sealed class WindowResonance
             _lo[offset + i] = _input[i];
             _hi[offset + i] = _input[i];
         }
+
+        _size[slot] = 0;
+        _winner = slot;
 
         _lastUsed[slot] = _time;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using AWorld.Bench.Anomalies;
 using AWorld.Bench.Live;
 using AWorld.Bench.Operations;
 using AWorld.Core.Estate;
@@ -15,6 +16,8 @@ using AWorld.Core.Telemetry;
 // The operations engine on the console's SQLite stores and the twin, no web host: its own cost per operation, and
 // failover time after an outage with the countermeasure ladder acting, against the physical floor.
 //   dotnet run -c Release --project bench/AWorld.Bench -- ops-engine [--operations 200] [--seeds 5]
+// The streaming anomaly detector over the whole NAB development set, one core (target: < 2 s for ~298,000 points).
+//   taskset -c 0 dotnet run -c Release --project bench/AWorld.Bench -- anomaly-nab [--data DIR] [--repetitions 7]
 var mode = args.FirstOrDefault() ?? "twin-day";
 return mode switch
 {
@@ -23,12 +26,13 @@ return mode switch
     "live-pages" => await LivePages.RunAsync(new BenchArgs(args)),
     "hub-fanout" => await HubFanout.RunAsync(new BenchArgs(args)),
     "ops-engine" => await OpsBench.RunAsync(new BenchArgs(args)),
+    "anomaly-nab" => AnomalyNabBench.Run(args),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: AWorld.Bench twin-day|store-week|live-pages [--pages N] [--seconds S]|hub-fanout [--connections N] [--seconds S]|ops-engine [--operations N] [--seeds N]");
+    Console.Error.WriteLine("usage: AWorld.Bench twin-day|store-week|live-pages [--pages N] [--seconds S]|hub-fanout [--connections N] [--seconds S]|ops-engine [--operations N] [--seeds N]|anomaly-nab [--data DIR] [--repetitions N]");
     return 2;
 }
 
