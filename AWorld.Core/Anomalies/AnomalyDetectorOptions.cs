@@ -26,7 +26,7 @@ public sealed class AnomalyDetectorOptions
     /// </summary>
     public double Vigilance { get; set; } = 2.0;
 
-    /// <summary>Most shape categories one detector keeps (default 512); bounds its memory (about 160 bytes each).</summary>
+    /// <summary>Most shape categories one detector keeps (default 512); bounds its memory (about 80 bytes each).</summary>
     public int MaxCategories { get; set; } = 512;
 
     /// <summary>Every problem with these options, each naming the option and its allowed range; empty when valid.</summary>

@@ -5,7 +5,8 @@ namespace AWorld.Core.Anomalies;
 /// few features plus the current value, is matched against learnt categories (boxes in feature space, fuzzy-ART
 /// style). A window that fits a category without growing it past the vigilance allowance resonates and teaches
 /// it; one that fits none founds a new category, and how far it lies from every known one is its novelty.
-/// Categories are capped; when full, the least recently used one is replaced.
+/// Categories are capped; when full, the least recently used one is replaced. Boxes are stored as floats (normalised
+/// values need no more precision), which halves a detector's memory.
 /// </summary>
 internal sealed class WindowResonance
 {
@@ -13,9 +14,9 @@ internal sealed class WindowResonance
     private readonly int _chunk;
     private readonly int _maxCategories;
     private readonly double[] _chunks;
-    private readonly double[] _input;
-    private readonly double[] _lo;
-    private readonly double[] _hi;
+    private readonly float[] _input;
+    private readonly float[] _lo;
+    private readonly float[] _hi;
     private readonly long[] _lastUsed;
     private readonly double[] _size;
     private int _winner;
@@ -31,9 +32,9 @@ internal sealed class WindowResonance
         _chunk = chunk;
         _maxCategories = maxCategories;
         _chunks = new double[features - 2];
-        _input = new double[features];
-        _lo = new double[maxCategories * features];
-        _hi = new double[maxCategories * features];
+        _input = new float[features];
+        _lo = new float[maxCategories * features];
+        _hi = new float[maxCategories * features];
         _lastUsed = new long[maxCategories];
         _size = new double[maxCategories];
     }
@@ -49,11 +50,11 @@ internal sealed class WindowResonance
         var n = _chunks.Length;
         for (var i = 0; i < n; i++)
         {
-            _input[i] = _chunks[(_chunksSeen + i) % n];
+            _input[i] = (float)_chunks[(_chunksSeen + i) % n];
         }
 
-        _input[n] = _chunkSum / _chunkFill;
-        _input[n + 1] = z;
+        _input[n] = (float)(_chunkSum / _chunkFill);
+        _input[n + 1] = (float)z;
         if (_chunkFill == _chunk)
         {
             _chunks[_chunksSeen % n] = _chunkSum / _chunkFill;
@@ -86,11 +87,11 @@ internal sealed class WindowResonance
             var bound = bestExcess > 0 ? bestSize : allowance;
             var offset = c * _features;
             double size = 0;
-            var i = 0;
-            for (; i < _features && size <= bound; i++)
+            // Newest features first: they differ most between categories, so hopeless ones are dropped soonest.
+            for (var i = _features - 1; i >= 0 && size <= bound; i--)
             {
                 var x = _input[i];
-                size += Math.Max(_hi[offset + i], x) - Math.Min(_lo[offset + i], x);
+                size += (double)Math.Max(_hi[offset + i], x) - Math.Min(_lo[offset + i], x);
             }
 
             if (size > bound)

@@ -30,13 +30,19 @@ internal static class AnomalyNabBench
 
         var checksum = ScoreAll(series); // warm-up: JIT and tiered compilation
         var times = new List<double>();
+        var cpuTimes = new List<double>();
+        using var process = Process.GetCurrentProcess();
         long allocated = 0;
         for (var r = 0; r < repetitions; r++)
         {
             var before = GC.GetAllocatedBytesForCurrentThread();
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             var sum = ScoreAll(series);
             watch.Stop();
+            process.Refresh();
+            cpuTimes.Add((process.TotalProcessorTime - cpuBefore).TotalMilliseconds);
             allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             if (sum != checksum)
             {
@@ -48,17 +54,22 @@ internal static class AnomalyNabBench
         }
 
         times.Sort();
+        cpuTimes.Sort();
         var best = times[0];
         var median = times[times.Count / 2];
+        var bestCpu = cpuTimes[0];
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  best {best:N0} ms, median {median:N0} ms over {repetitions} runs; {points / (best / 1000):N0} points/s; {best * 1e6 / points:N0} ns/point"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  CPU time of the process: best {bestCpu:N0} ms, median {cpuTimes[cpuTimes.Count / 2]:N0} ms (wall time above includes waiting for a shared core)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  allocated {(double)allocated / points:N1} bytes/point ({allocated:N0} bytes per run, detectors included)"));
 
         var longest = series.MaxBy(s => s.Values.Length)!;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  retained {Retained(longest):N0} bytes per detector after {longest.Values.Length:N0} points ({longest.Name})"));
-        Console.WriteLine(best < 2000 ? "  target met: < 2 s for the whole set" : "  target missed: >= 2 s for the whole set");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  target (< 2 s of one core for the whole set): wall {(best < 2000 ? "met" : "missed")}, CPU {(bestCpu < 2000 ? "met" : "missed")}"));
         return 0;
     }
 
