@@ -100,12 +100,24 @@ public static class AnomalyCommand
             var learning = Math.Max(1, Math.Min((int)Math.Floor(series.Count * percent / 100.0), MaxLearningPoints));
             var text = Score(series, new AnomalyDetectorOptions { LearningPoints = learning });
             var target = Path.Combine(output, files[i]);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             // Written beside the target and moved into place, so a failed run never leaves a partial file.
             var temporary = target + ".partial";
-            await File.WriteAllTextAsync(temporary, text, ct);
-            File.Move(temporary, target, overwrite: true);
-            rows[i] = series.Count;
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                await File.WriteAllTextAsync(temporary, text, ct);
+                File.Move(temporary, target, overwrite: true);
+                rows[i] = series.Count;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                if (File.Exists(temporary))
+                {
+                    File.Delete(temporary);
+                }
+
+                problems[i] = $"{target}: cannot be written: {ex.Message}";
+            }
         });
 
         foreach (var warning in warnings.Where(w => w is not null))

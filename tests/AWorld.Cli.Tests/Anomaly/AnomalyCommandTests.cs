@@ -67,6 +67,18 @@ public sealed class AnomalyCommandTests : IDisposable
         Assert.Equal(5, File.ReadAllLines(Path.Combine(Out, "c", "dst.csv")).Length);
     }
 
+    [Fact]
+    public async Task Nab_OutputNotWritable_FailsNamingTheFile()
+    {
+        Write("c/a.csv", ["timestamp,value", "2014-04-01 00:00:00,1"]);
+        File.WriteAllText(Path.Combine(_root, "blocker"), "a file where the output folder should be");
+
+        var (code, _, stderr) = await Run("anomaly", "nab", "--data", Data, "--out", Path.Combine(_root, "blocker"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("a.csv: cannot be written", stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "anomaly" }, "a subcommand is needed")]
     [InlineData(new[] { "anomaly", "nba" }, "unknown subcommand 'nba'")]
