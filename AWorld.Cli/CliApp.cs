@@ -1,5 +1,6 @@
-using AWorld.Cli.Evidence;
+using AWorld.Cli.Anomaly;
 using AWorld.Cli.Drill;
+using AWorld.Cli.Evidence;
 using AWorld.Cli.Simulate;
 using AWorld.Cli.Watch;
 
@@ -24,6 +25,8 @@ public static class CliApp
                      aworld drill run --scenario region-outage --region eu-west-1 [--seed N] [--out DIR] [--json]
           evidence   verify a drill's evidence pack offline (exit 0 intact, 1 tampered, 2 bad arguments)
                      aworld evidence verify PACK.zip [MORE.zip ...] [--public-key FILE] [--json]
+          anomaly    score a NAB-style corpus with the streaming anomaly detector
+                     aworld anomaly nab --data ../shared/nab/data --out /tmp/nab-out [--probation-percent 15]
 
         Run 'aworld COMMAND --help' for a command's options.
         """;
@@ -44,6 +47,7 @@ public static class CliApp
                 "watch" => await WatchCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 "evidence" => await EvidenceCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 "drill" => await DrillCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
+                "anomaly" => await AnomalyCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 _ => await Unknown(args[0], stderr),
             };
         }

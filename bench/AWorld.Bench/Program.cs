@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using AWorld.Bench.Drills;
 using AWorld.Bench.Evidence;
+using AWorld.Bench.Anomalies;
 using AWorld.Bench.Live;
 using AWorld.Bench.Operations;
 using AWorld.Core.Estate;
@@ -22,6 +23,8 @@ using AWorld.Core.Telemetry;
 //   dotnet run -c Release --project bench/AWorld.Bench -- drill-rto [--seeds 5] [--all] [--timeline] [--restore-timeout 360]
 // A year of weekly drills exported as 52 chained, signed evidence packs, then all verified. Targets: < 5 s, < 2 s.
 //   taskset -c 0 dotnet run -c Release --project bench/AWorld.Bench -- evidence-year [--drills 52] [--audit 500]
+// The streaming anomaly detector over the whole NAB development set, one core (target: < 2 s for ~298,000 points).
+//   taskset -c 0 dotnet run -c Release --project bench/AWorld.Bench -- anomaly-nab [--data DIR] [--repetitions 7]
 var mode = args.FirstOrDefault() ?? "twin-day";
 return mode switch
 {
@@ -32,12 +35,13 @@ return mode switch
     "ops-engine" => await OpsBench.RunAsync(new BenchArgs(args)),
     "drill-rto" => await DrillBench.RunAsync(new BenchArgs(args)),
     "evidence-year" => await EvidenceYear.RunAsync(new BenchArgs(args)),
+    "anomaly-nab" => AnomalyNabBench.Run(args),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: AWorld.Bench twin-day|store-week|live-pages [--pages N] [--seconds S]|hub-fanout [--connections N] [--seconds S]|ops-engine [--operations N] [--seeds N]|drill-rto [--seeds N] [--all] [--restore-timeout MIN]|evidence-year [--drills N] [--audit N]");
+    Console.Error.WriteLine("usage: AWorld.Bench twin-day|store-week|live-pages [--pages N] [--seconds S]|hub-fanout [--connections N] [--seconds S]|ops-engine [--operations N] [--seeds N]|drill-rto [--seeds N] [--all] [--restore-timeout MIN]|evidence-year [--drills N] [--audit N]|anomaly-nab [--data DIR] [--repetitions N]");
     return 2;
 }
 
