@@ -26,6 +26,7 @@ public static class CoreServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EstateOptions>, EstateOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SimulationOptions>, SimulationOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryOptions>, TelemetryOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AnomalyTrackerOptions>, AnomalyTrackerOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         var provider = configuration.GetSection(EstateOptions.SectionName).GetValue<EstateProvider?>(nameof(EstateOptions.Provider)) ?? EstateProvider.Simulation;

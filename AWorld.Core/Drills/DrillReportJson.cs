@@ -11,8 +11,11 @@ public static class DrillReportJson
     public static DrillReport Read(string json) =>
         JsonSerializer.Deserialize<DrillReport>(json, EvidenceFiles.JsonLine) ?? throw new JsonException("the stored report is empty");
 
-    public static string WriteAudit(IReadOnlyList<AuditEntry> entries) => JsonSerializer.Serialize(entries, EvidenceFiles.JsonLine);
+    /// <summary>One entry per line, as audit.jsonl.</summary>
+    public static string WriteAudit(IReadOnlyList<AuditEntry> entries) =>
+        string.Join('\n', entries.Select(e => JsonSerializer.Serialize(e, EvidenceFiles.JsonLine)));
 
-    public static IReadOnlyList<AuditEntry> ReadAudit(string json) =>
-        JsonSerializer.Deserialize<List<AuditEntry>>(json, EvidenceFiles.JsonLine) ?? [];
+    public static IReadOnlyList<AuditEntry> ReadAudit(string jsonLines) =>
+        [.. jsonLines.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonSerializer.Deserialize<AuditEntry>(line, EvidenceFiles.JsonLine) ?? throw new JsonException("an empty audit line"))];
 }

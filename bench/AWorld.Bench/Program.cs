@@ -25,6 +25,8 @@ using AWorld.Core.Telemetry;
 //   taskset -c 0 dotnet run -c Release --project bench/AWorld.Bench -- evidence-year [--drills 52] [--audit 500]
 // The streaming anomaly detector over the whole NAB development set, one core (target: < 2 s for ~298,000 points).
 //   taskset -c 0 dotnet run -c Release --project bench/AWorld.Bench -- anomaly-nab [--data DIR] [--repetitions 7]
+// The detectors on every series of the twin for a simulated day with six faults: caught, minutes to detect, false alarms.
+//   dotnet run -c Release --project bench/AWorld.Bench -- anomaly-twin [--seed 42]
 var mode = args.FirstOrDefault() ?? "twin-day";
 return mode switch
 {
@@ -36,12 +38,13 @@ return mode switch
     "drill-rto" => await DrillBench.RunAsync(new BenchArgs(args)),
     "evidence-year" => await EvidenceYear.RunAsync(new BenchArgs(args)),
     "anomaly-nab" => AnomalyNabBench.Run(args),
+    "anomaly-twin" => await AnomalyTwinBench.RunAsync(args),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: AWorld.Bench twin-day|store-week|live-pages [--pages N] [--seconds S]|hub-fanout [--connections N] [--seconds S]|ops-engine [--operations N] [--seeds N]|drill-rto [--seeds N] [--all] [--restore-timeout MIN]|evidence-year [--drills N] [--audit N]|anomaly-nab [--data DIR] [--repetitions N]");
+    Console.Error.WriteLine("usage: AWorld.Bench twin-day|store-week|live-pages [--pages N] [--seconds S]|hub-fanout [--connections N] [--seconds S]|ops-engine [--operations N] [--seeds N]|drill-rto [--seeds N] [--all] [--restore-timeout MIN]|evidence-year [--drills N] [--audit N]|anomaly-nab [--data DIR] [--repetitions N]|anomaly-twin [--seed N]");
     return 2;
 }
 
