@@ -10,7 +10,8 @@ namespace AWorld.Core.Anomalies;
 /// and turns the detectors' alarms into <see cref="AnomalyEvent"/>s for the state stream.
 /// </summary>
 /// <remarks>
-/// An event opens when a detector raises its alarm, follows the peak while points stay outside the band, and ends
+/// An event opens when a detector raises its alarm on a value outside its expected band (an alarm on a value the
+/// band still expects is a change of shape, not something to wake an operator for), follows the peak while points stay outside the band, and ends
 /// after <see cref="AnomalyTrackerOptions.QuietPoints"/> points in a row inside it (or after
 /// <see cref="AnomalyTrackerOptions.MaxEventLength"/>, for a new level the band has not learnt yet). Thread-safe:
 /// the monitor's loop observes; views and handlers read.
@@ -92,7 +93,7 @@ public sealed class AnomalyTracker
                     Close(tracked, at);
                 }
             }
-            else if (point.IsAnomalous)
+            else if (point.IsAnomalous && outside)
             {
                 var s = tracked.Series;
                 tracked.Quiet = 0;
