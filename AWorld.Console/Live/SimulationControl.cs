@@ -46,7 +46,7 @@ public sealed class SimulationControl(IServiceProvider services, EstateTopology 
 
         if (!FaultSpecParser.TryKind(request.Kind ?? "", out var kind))
         {
-            return ControlResult<ActiveFault>.Fail($"'kind' is '{request.Kind}'; use one of outage, partition, latency, errors, throttle, flap.");
+            return ControlResult<ActiveFault>.Fail($"'kind' is '{request.Kind}'; use one of outage, partition, latency, errors, throttle, flap, bad-deploy.");
         }
 
         if (request.DurationSeconds is { } d && (d < 1 || d > TimeSpan.FromDays(7).TotalSeconds))
