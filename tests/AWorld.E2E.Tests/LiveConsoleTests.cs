@@ -108,6 +108,41 @@ public sealed partial class LiveConsoleTests : IClassFixture<Browser>, IDisposab
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Wrong user name or password.");
     }
 
+    [Fact]
+    public async Task Drill_OperatorRunsOneAtFullSpeed_AuditorFindsItsSignedPackOnTheEvidencePage()
+    {
+        await using var operatorContext = await _browser.Instance.NewContextAsync(new BrowserNewContextOptions { BaseURL = _server.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
+        var op = await SignInAsync(operatorContext, "operator");
+        await op.GotoAsync("/drills");
+        var outage = op.Locator("[data-testid=scenario][data-scenario=region-outage]");
+        await Assertions.Expect(outage).ToBeVisibleAsync(Visible);
+
+        await outage.GetByTestId("run-full-speed").ClickAsync();
+
+        var row = op.Locator("[data-testid=drill]").First;
+        await Assertions.Expect(row).ToContainTextAsync("PASSED", new LocatorAssertionsToContainTextOptions { Timeout = 60_000 });
+        await Assertions.Expect(op.GetByTestId("trend")).ToHaveCountAsync(1);
+        await Screenshot(op, "drills");
+        var drillId = await row.GetAttributeAsync("data-drill");
+
+        await using var auditorContext = await _browser.Instance.NewContextAsync(new BrowserNewContextOptions { BaseURL = _server.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
+        var auditor = await SignInAsync(auditorContext, "auditor");
+        await auditor.GotoAsync("/evidence");
+        var evidence = auditor.Locator($"[data-testid=evidence-row][data-drill='{drillId}']");
+        await Assertions.Expect(evidence).ToContainTextAsync("PASSED", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+        await auditor.GetByTestId("verify-all").ClickAsync();
+        await Assertions.Expect(auditor.GetByTestId("chain-result")).ToContainTextAsync("1 packs verified", new LocatorAssertionsToContainTextOptions { Timeout = 30_000 });
+
+        var download = await auditor.RunAndWaitForDownloadAsync(() => evidence.GetByTestId("download-pack").ClickAsync());
+        var path = await download.PathAsync();
+        await using (var pack = File.OpenRead(path))
+        {
+            Assert.True(AWorld.Core.Evidence.EvidencePackVerifier.Verify(pack).Verified);
+        }
+
+        await Screenshot(auditor, "evidence");
+    }
+
     private static async Task<IPage> SignInAsync(IBrowserContext context, string user)
     {
         var page = await context.NewPageAsync();

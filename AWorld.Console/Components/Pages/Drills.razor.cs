@@ -27,6 +27,7 @@ public sealed partial class Drills
     private string _scheduleScenario = "region-outage";
     private string? _error;
     private bool _busy;
+    private bool _interactive;
     private bool _mayRun;
     private bool _maySignOff;
     private bool _mayReadEvidence;
@@ -63,6 +64,16 @@ public sealed partial class Drills
         _live = Coordinator.Live;
         await LoadAsync();
         Coordinator.Changed += OnChanged;
+    }
+
+    // Buttons stay disabled in the prerendered page until the circuit is live, so that no click is lost.
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender)
+        {
+            _interactive = true;
+            StateHasChanged();
+        }
     }
 
     private static string Seconds(double? seconds) => seconds is { } s ? DrillObserver.Format(TimeSpan.FromSeconds(s)) : "—";
