@@ -38,7 +38,7 @@ internal sealed class OperationsHarness : IDisposable
 
     public EstateMonitor Monitor { get; }
 
-    public InMemoryOperationStore Store { get; } = new();
+    public MemoryOperationStore Store { get; } = new();
 
     public InMemoryAuditStore AuditStore { get; } = new();
 
