@@ -28,7 +28,8 @@ public sealed record DrillPlan(
     ImmutableArray<FaultSpec> BackgroundFaults = default,
     TimeSpan? ThinkTime = null)
 {
-    public static readonly TimeSpan DefaultWarmup = TimeSpan.FromMinutes(5);
+    /// <summary>Long enough for the anomaly detectors to learn every series (750 points at one a second) before the fault.</summary>
+    public static readonly TimeSpan DefaultWarmup = TimeSpan.FromMinutes(15);
     public static readonly TimeSpan DefaultObserveFor = TimeSpan.FromHours(2);
     public static readonly TimeSpan DefaultThinkTime = TimeSpan.FromMinutes(2);
     public static readonly TimeSpan MaxObserveFor = TimeSpan.FromDays(1);
