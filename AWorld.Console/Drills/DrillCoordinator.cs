@@ -46,6 +46,7 @@ public sealed partial class DrillCoordinator(
 {
     private readonly Lock _gate = new();
     private readonly EstateTwin? _twin = services.GetService<EstateTwin>();
+    private readonly ConcurrentDictionary<string, byte> _mine = new(StringComparer.Ordinal);
     private LiveDrill? _live;
     private LiveDrillView? _view;
     private bool _starting;
@@ -129,6 +130,7 @@ public sealed partial class DrillCoordinator(
         }
 
         var report = outcome.Report with { Participants = outcome.Report.Participants.Insert(0, new DrillParticipant(actor.Name, actor.Role, $"started the drill ({mode})")) };
+        _mine[report.DrillId] = 0;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
             db.Drills.Add(new DrillRunRow
@@ -172,6 +174,7 @@ public sealed partial class DrillCoordinator(
         {
             var session = new DrillSession(plan, estate, _twin, audit, auditStore, time, actor);
             var live = new LiveDrill(session, actor);
+            _mine[session.DrillId] = 0;
             await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
             {
                 db.Drills.Add(new DrillRunRow
@@ -362,6 +365,28 @@ public sealed partial class DrillCoordinator(
         await archive.WriteAsync(drillId, signed, DrillReportJson.ReadAudit(row.AuditJson), cancellationToken);
         Changed?.Invoke();
         return new DrillCommandResult(drillId, null);
+    }
+
+    /// <summary>
+    /// Marks drills left "Running" by a previous run of the console as Failed: a live drill's measurements live in
+    /// memory, so a restart ends it. Called once at start, before any drill can begin. Returns how many were marked.
+    /// </summary>
+    public async Task<int> MarkInterruptedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        // Drills this process started are not interrupted, whatever the order of start-up.
+        var stuck = (await db.Drills.Where(d => d.State == "Running").ToListAsync(cancellationToken)).Where(d => !_mine.ContainsKey(d.Id)).ToList();
+        var now = time.GetUtcNow();
+        foreach (var row in stuck)
+        {
+            row.State = "Failed";
+            row.EndedAtTicks = now.UtcTicks;
+            row.Verdict = "Interrupted: the console restarted while the drill ran; its measurements were lost. Run it again.";
+            row.Version++;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return stuck.Count;
     }
 
     /// <summary>The drills, newest first (at most <paramref name="count"/>), without their report bodies.</summary>

@@ -164,11 +164,24 @@ public sealed class DrillSchedules(
     }
 }
 
-/// <summary>Runs due drill schedules once a minute of estate time.</summary>
-public sealed partial class DrillScheduler(DrillSchedules schedules, [FromKeyedServices(EstateClock.Key)] TimeProvider time, IOptions<ConsoleOptions> console, ILogger<DrillScheduler> logger) : BackgroundService
+/// <summary>At start, closes drills a restart interrupted; then runs due drill schedules once a minute of estate time.</summary>
+public sealed partial class DrillScheduler(DrillSchedules schedules, DrillCoordinator drills, [FromKeyedServices(EstateClock.Key)] TimeProvider time, IOptions<ConsoleOptions> console, ILogger<DrillScheduler> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await drills.MarkInterruptedAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRunFailed(logger, ex);
+        }
+
         if (!console.Value.DriverEnabled)
         {
             return;

@@ -160,4 +160,23 @@ public sealed class DrillsApiTests : IDisposable
         Assert.Contains(report.GetProperty("participants").EnumerateArray(), p => p.GetProperty("name").GetString() == "operator");
         Assert.Contains(report.GetProperty("timeline").EnumerateArray(), e => e.GetProperty("kind").GetString() == "recovery");
     }
+
+    [Fact]
+    public async Task DrillLeftRunningByAnEarlierProcess_IsMarkedInterrupted_AtStart()
+    {
+        var contexts = _factory.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<AWorld.Console.Storage.ConsoleDbContext>>();
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            db.Drills.Add(new AWorld.Console.Storage.DrillRunRow { Id = "drill-before-restart", Scenario = "region-outage", Region = "eu-west-1", Policy = "Automatic", Mode = "live", StartedBy = "operator", State = "Running" });
+            await db.SaveChangesAsync();
+        }
+
+        var marked = await _factory.Services.GetRequiredService<DrillCoordinator>().MarkInterruptedAsync();
+
+        Assert.Equal(1, marked);
+        using var noc = await _factory.ClientForAsync("noc");
+        var row = Assert.Single((await noc.GetFromJsonAsync<JsonElement>("/api/drills")).EnumerateArray());
+        Assert.Equal("Failed", row.GetProperty("state").GetString());
+        Assert.StartsWith("Interrupted: the console restarted", row.GetProperty("verdict").GetString(), StringComparison.Ordinal);
+    }
 }
