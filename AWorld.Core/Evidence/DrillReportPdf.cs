@@ -231,7 +231,9 @@ internal sealed class DrillReportPdf : IDisposable
     private void Title()
     {
         var r = _report;
-        Line($"After-action report {r.DrillId}", _title, Ink, 24);
+        // The drill id gets its own line: with the heading it would run past the margin.
+        Line("After-action report", _title, Ink, 22);
+        Paragraph(r.DrillId, _title, Ink);
         Paragraph($"{r.ScenarioDescription} — {r.Type}, scenario {r.Scenario}", _body, Muted);
         _y += 4;
         var verdict = r.Passed ? "PASSED" : "FAILED";
