@@ -130,22 +130,7 @@ public sealed partial class DrillCoordinator(
         }
 
         var report = outcome.Report with { Participants = outcome.Report.Participants.Insert(0, new DrillParticipant(actor.Name, actor.Role, $"started the drill ({mode})")) };
-        _mine[report.DrillId] = 0;
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
-        {
-            db.Drills.Add(new DrillRunRow
-            {
-                Id = report.DrillId,
-                Scenario = plan.Definition.Name,
-                Region = plan.TargetRegion,
-                Policy = plan.Policy.ToString(),
-                Mode = mode,
-                StartedBy = actor.Name,
-                StartedAtTicks = startedAt.UtcTicks,
-                State = "Running",
-            });
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        await AddRunningAsync(report.DrillId, plan, mode, actor, startedAt, cancellationToken);
 
         await audit.AppendAsync(actor.Name, actor.Role, "drill.run", report.DrillId, report.Passed ? "passed" : "failed",
             $"{plan.Definition.Name} on {plan.TargetRegion}, {mode}, seed {plan.Seed}: {report.Verdict}", cancellationToken);
@@ -174,22 +159,7 @@ public sealed partial class DrillCoordinator(
         {
             var session = new DrillSession(plan, estate, _twin, audit, auditStore, time, actor);
             var live = new LiveDrill(session, actor);
-            _mine[session.DrillId] = 0;
-            await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
-            {
-                db.Drills.Add(new DrillRunRow
-                {
-                    Id = session.DrillId,
-                    Scenario = plan.Definition.Name,
-                    Region = plan.TargetRegion,
-                    Policy = plan.Policy.ToString(),
-                    Mode = "live",
-                    StartedBy = actor.Name,
-                    StartedAtTicks = session.StartedAt.UtcTicks,
-                    State = "Running",
-                });
-                await db.SaveChangesAsync(cancellationToken);
-            }
+            await AddRunningAsync(session.DrillId, plan, "live", actor, session.StartedAt, cancellationToken);
 
             // The live estate is already warm: the faults go in at once.
             await session.StartAsync(cancellationToken);
@@ -303,6 +273,25 @@ public sealed partial class DrillCoordinator(
     private static LiveDrillView View(LiveDrill live) =>
         new(live.Session.DrillId, live.Session.Plan, live.Session.StartedAt, [.. live.Session.Observer.Timeline.OrderBy(e => e.At)], live.Session.Observer.Measure());
 
+    /// <summary>Stores a drill as Running, remembering that this process started it.</summary>
+    private async Task AddRunningAsync(string id, DrillPlan plan, string mode, Actor actor, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        _mine[id] = 0;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Drills.Add(new DrillRunRow
+        {
+            Id = id,
+            Scenario = plan.Definition.Name,
+            Region = plan.TargetRegion,
+            Policy = plan.Policy.ToString(),
+            Mode = mode,
+            StartedBy = actor.Name,
+            StartedAtTicks = startedAt.UtcTicks,
+            State = "Running",
+        });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     private async Task CompleteAsync(string id, DrillReport report, IReadOnlyList<AuditEntry> entries, DateTimeOffset endedAt, CancellationToken cancellationToken)
     {
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
@@ -315,6 +304,7 @@ public sealed partial class DrillCoordinator(
             row.RtoSeconds = report.Rto.Achieved?.TotalSeconds;
             row.RpoSeconds = report.Rpo.Achieved?.TotalSeconds;
             row.Verdict = report.Verdict;
+            row.NextDrillDate = report.NextDrillDate;
             row.ReportJson = DrillReportJson.Write(report);
             row.AuditJson = DrillReportJson.WriteAudit(entries);
             row.Version++;

@@ -1,6 +1,5 @@
 using AWorld.Console.Storage;
 using AWorld.Core;
-using AWorld.Core.Drills;
 using AWorld.Core.Evidence;
 using Cronos;
 using Microsoft.Extensions.Options;
@@ -111,19 +110,15 @@ public sealed class DrillSchedules(
             .Select(s => new DrillOverdue(s.Scenario, s.Region, s.NextRun, $"schedule {s.Id} ({s.Cron}) should have run at {s.NextRun:yyyy-MM-dd HH:mm} UTC"))
             .ToList();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var newest = await db.Drills.AsNoTracking().Where(d => d.State == "Completed" && d.ReportJson != null)
-            .GroupBy(d => new { d.Scenario, d.Region })
-            .Select(g => g.OrderByDescending(d => d.StartedAtTicks).Select(d => d.Id).First())
+        var completed = await db.Drills.AsNoTracking().Where(d => d.State == "Completed" && d.NextDrillDate != null)
+            .Select(d => new { d.Id, d.Scenario, d.Region, d.StartedAtTicks, d.NextDrillDate })
             .ToListAsync(cancellationToken);
-        foreach (var id in newest)
+        foreach (var newest in completed.GroupBy(d => (d.Scenario, d.Region)).Select(g => g.MaxBy(d => d.StartedAtTicks)!))
         {
-            if (await drills.ReportAsync(id, cancellationToken) is { } report)
+            var due = new DateTimeOffset(newest.NextDrillDate!.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            if (due < now && !late.Any(l => l.Scenario == newest.Scenario && l.Region == newest.Region))
             {
-                var due = new DateTimeOffset(report.NextDrillDate.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-                if (due < now && !late.Any(l => l.Scenario == DrillScenarios.Get(report.Scenario).Name && l.Region == report.TargetRegion))
-                {
-                    late.Add(new DrillOverdue(DrillScenarios.Get(report.Scenario).Name, report.TargetRegion, due, $"the report of {report.DrillId} set the next drill for {report.NextDrillDate:yyyy-MM-dd}"));
-                }
+                late.Add(new DrillOverdue(newest.Scenario, newest.Region, due, $"the report of {newest.Id} set the next drill for {newest.NextDrillDate:yyyy-MM-dd}"));
             }
         }
 

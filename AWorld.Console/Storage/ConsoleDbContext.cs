@@ -156,6 +156,9 @@ public sealed class DrillRunRow
 
     public string? Verdict { get; set; }
 
+    /// <summary>The report's next drill date, kept beside it so that overdue checks need not read the report.</summary>
+    public DateOnly? NextDrillDate { get; set; }
+
     public string? ReportJson { get; set; }
 
     public string? AuditJson { get; set; }

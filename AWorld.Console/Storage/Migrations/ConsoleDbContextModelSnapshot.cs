@@ -149,6 +149,9 @@ namespace AWorld.Console.Storage.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<DateOnly?>("NextDrillDate")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("PackFile")
                         .HasColumnType("TEXT");
 
