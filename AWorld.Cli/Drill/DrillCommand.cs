@@ -117,7 +117,9 @@ public static class DrillCommand
         }
 
         var watch = Stopwatch.StartNew();
-        var result = await new DrillRunner(estate).RunAsync(plan, cancellationToken: cancellationToken);
+        // Dated now (to the second), so that the report's dates and next drill date mean something to an auditor.
+        var now = DateTimeOffset.UtcNow;
+        var result = await new DrillRunner(estate).RunAsync(plan, cancellationToken: cancellationToken, startAt: now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerSecond)));
         if (result.Outcome is not { } outcome)
         {
             await stderr.WriteLineAsync($"aworld drill run: the drill could not run: {string.Join("; ", result.Errors)}");

@@ -123,7 +123,8 @@ public sealed partial class DrillCoordinator(
     public async Task<DrillCommandResult> RunFullSpeedAsync(DrillPlan plan, Actor actor, string mode, CancellationToken cancellationToken = default)
     {
         var startedAt = time.GetUtcNow();
-        var result = await Task.Run(() => new DrillRunner(estate).RunAsync(plan, cancellationToken: cancellationToken), cancellationToken);
+        // Dated from now on the console's clock, so that its timeline and next drill date are in the console's calendar.
+        var result = await Task.Run(() => new DrillRunner(estate).RunAsync(plan, cancellationToken: cancellationToken, startAt: startedAt), cancellationToken);
         if (result.Outcome is not { } outcome)
         {
             return new DrillCommandResult(null, string.Join("; ", result.Errors));

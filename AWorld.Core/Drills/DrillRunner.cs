@@ -37,8 +37,10 @@ public sealed class DrillRunner(EstateTopology estate, SimulationOptions? simula
 
     /// <param name="plan">What to rehearse.</param>
     /// <param name="onSecond">Called with the twin's truth after every virtual second (tests and benchmarks read the ground truth here).</param>
+    /// <param name="startAt">When the drill starts on the twin's clock, so that its report is dated in the caller's
+    /// calendar (the console's present); null for the twin's fixed default start, which keeps runs reproducible.</param>
     /// <param name="cancellationToken">Stops the drill between two virtual seconds.</param>
-    public async Task<DrillRunResult> RunAsync(DrillPlan plan, Action<TwinTruth>? onSecond = null, CancellationToken cancellationToken = default)
+    public async Task<DrillRunResult> RunAsync(DrillPlan plan, Action<TwinTruth>? onSecond = null, DateTimeOffset? startAt = null, CancellationToken cancellationToken = default)
     {
         var errors = plan.Validate(estate);
         if (!errors.IsEmpty)
@@ -46,7 +48,7 @@ public sealed class DrillRunner(EstateTopology estate, SimulationOptions? simula
             return new DrillRunResult(null, errors);
         }
 
-        var twin = new EstateTwin(estate, _simulation, seed: plan.Seed);
+        var twin = new EstateTwin(estate, _simulation, startAt, plan.Seed);
         var clock = VirtualClock.Manual(twin.StartTime);
         var stream = new EstateStateStream(clock);
         var series = new SeriesStore(_telemetry.Store);

@@ -179,4 +179,22 @@ public sealed class DrillsApiTests : IDisposable
         Assert.Equal("Failed", row.GetProperty("state").GetString());
         Assert.StartsWith("Interrupted: the console restarted", row.GetProperty("verdict").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Drill_WhoseNextDrillDateHasPassed_IsOverdue_UntilRunAgain()
+    {
+        using var op = await _factory.ClientForAsync("operator");
+        await op.PostAsJsonAsync("/api/drills", new { scenario = "checker-flapping", region = "eu-north-1", mode = "full-speed" });
+        Assert.Empty((await op.GetFromJsonAsync<JsonElement>("/api/drills/overdue")).EnumerateArray());
+
+        _factory.Time.Advance(TimeSpan.FromDays(9));
+
+        var late = Assert.Single((await op.GetFromJsonAsync<JsonElement>("/api/drills/overdue")).EnumerateArray());
+        Assert.Equal(("checker-flapping", "eu-north-1"), (late.GetProperty("scenario").GetString(), late.GetProperty("region").GetString()));
+        Assert.Contains("set the next drill for", late.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        await op.PostAsJsonAsync("/api/drills", new { scenario = "checker-flapping", region = "eu-north-1", mode = "full-speed" });
+
+        Assert.Empty((await op.GetFromJsonAsync<JsonElement>("/api/drills/overdue")).EnumerateArray());
+    }
 }
