@@ -56,7 +56,7 @@ public sealed class DrillRunner(EstateTopology estate, SimulationOptions? simula
         var store = new MemoryOperationStore();
         var auditStore = new MemoryAuditStore();
         using var audit = new AuditLog(auditStore, clock);
-        using var service = new OperationService(estate, store, twin, stream, audit, clock, WithAutoFailover(_operations, plan.Policy == ResponsePolicy.Automatic));
+        using var service = new OperationService(estate, store, twin, stream, audit, clock, _operations.With(autoFailover: plan.Policy == ResponsePolicy.Automatic));
         var executor = new OperationExecutor(service, store, twin, twin, twin, clock, twin);
         var policy = new CountermeasurePolicy(service, _telemetry, clock, audit, twin, twin);
         var responder = plan.Policy == ResponsePolicy.Human
@@ -121,21 +121,4 @@ public sealed class DrillRunner(EstateTopology estate, SimulationOptions? simula
         return list.ToImmutable();
     }
 
-    private static OperationsOptions WithAutoFailover(OperationsOptions o, bool autoFailover) => new()
-    {
-        ApprovalTimeout = o.ApprovalTimeout,
-        Cooldown = o.Cooldown,
-        StepTimeout = o.StepTimeout,
-        RestoreTimeout = o.RestoreTimeout,
-        DrainedShare = o.DrainedShare,
-        ResolverLag = o.ResolverLag,
-        DnsPropagation = o.DnsPropagation,
-        AutoFailover = autoFailover,
-        ThrottleAtMultiple = o.ThrottleAtMultiple,
-        ThrottleToMultiple = o.ThrottleToMultiple,
-        ScaleOutAtLoadMultiple = o.ScaleOutAtLoadMultiple,
-        ScaleOutStep = o.ScaleOutStep,
-        MaxScale = o.MaxScale,
-        AutoFailoverAfter = o.AutoFailoverAfter,
-    };
 }
