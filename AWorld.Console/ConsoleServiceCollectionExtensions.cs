@@ -4,10 +4,11 @@ using AWorld.Console.Api;
 using AWorld.Console.Components;
 using AWorld.Console.Live;
 using AWorld.Console.Storage;
-using AWorld.Core;
+using AWorld.Core.Drills;
+using AWorld.Core.Engine;
 using AWorld.Core.Estate;
-using AWorld.Core.Telemetry;
 using AWorld.Core.Operations;
+using AWorld.Twin;
 using AWorld.Core.Evidence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -18,7 +19,6 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using MudBlazor.Services;
 using Roles = AWorld.Console.Accounts.Roles;
@@ -32,57 +32,39 @@ public static class ConsoleServiceCollectionExtensions
 
     public static IServiceCollection AddAWorldConsole(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddAWorldCore(configuration);
         services.AddOptions<ConsoleOptions>().Bind(configuration.GetSection(ConsoleOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
 
+        // The console's stores, registered before the engine so that it keeps them (the engine registers none).
         services.TryAddSingleton<DataDirectory>();
         services.AddDbContextFactory<ConsoleDbContext>((sp, options) =>
             options.UseSqlite($"Data Source={sp.GetRequiredService<DataDirectory>().DatabasePath}"));
         services.AddDataProtection().SetApplicationName("AWorld.Console");
         services.AddOptions<KeyManagementOptions>().Configure<DataDirectory, ILoggerFactory>((o, data, logs) =>
             o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.KeysPath), logs));
-
         services.TryAddSingleton<IAuditStore, EfAuditStore>();
-        services.TryAddSingleton<AuditLog>();
-        services.AddOptions<OperationsOptions>().Bind(configuration.GetSection(OperationsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<IOperationStore, EfOperationStore>();
-        services.TryAddSingleton(sp => new OperationService(
-            sp.GetRequiredService<EstateTopology>(),
-            sp.GetRequiredService<IOperationStore>(),
-            sp.GetRequiredService<ITrafficRouter>(),
-            sp.GetRequiredService<EstateStateStream>(),
-            sp.GetRequiredService<AuditLog>(),
-            sp.GetRequiredKeyedService<TimeProvider>(AWorld.Core.EstateClock.Key),
-            sp.GetRequiredService<IOptions<OperationsOptions>>().Value));
-        services.TryAddSingleton(sp => new OperationExecutor(
-            sp.GetRequiredService<OperationService>(),
-            sp.GetRequiredService<IOperationStore>(),
-            sp.GetRequiredService<ITrafficRouter>(),
-            sp.GetRequiredService<IGlobalTableAdmin>(),
-            sp.GetRequiredService<ITrafficObserver>(),
-            sp.GetRequiredKeyedService<TimeProvider>(AWorld.Core.EstateClock.Key),
-            sp.GetService<ITableRouting>()));
-        services.TryAddSingleton(sp => new CountermeasurePolicy(
-            sp.GetRequiredService<OperationService>(),
-            sp.GetRequiredService<IOptions<TelemetryOptions>>().Value,
-            sp.GetRequiredKeyedService<TimeProvider>(AWorld.Core.EstateClock.Key),
-            sp.GetRequiredService<AuditLog>(),
-            sp.GetService<IClientThrottler>(),
-            sp.GetService<IRegionScaler>()));
+
+        // The engine and the estate it drives: one registration, the same the CLI and headless drills build from.
+        services.AddAWorldCore(configuration).AddEstate(configuration);
+
+        // Before every other hosted service: the schema is migrated, interrupted drills closed, demo accounts seeded.
+        services.AddHostedService<ConsoleStartup>();
         services.TryAddSingleton<SignInThrottle>();
         services.TryAddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.TryAddSingleton<SignInService>();
         services.TryAddSingleton<TokenService>();
+        services.TryAddSingleton<AccountSeeder>();
         services.TryAddSingleton<SimulationControl>();
         services.TryAddSingleton<Anomalies.AnomalyAcknowledgements>();
         services.TryAddSingleton<IEvidenceSigner>(sp => new LocalEvidenceSigner(sp.GetRequiredService<DataDirectory>().Path));
         services.TryAddSingleton<Drills.EvidenceArchive>();
-        services.TryAddSingleton<Drills.DrillCoordinator>();
+        services.TryAddSingleton<Drills.DrillRepository>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDrillRecorder, Drills.DrillRepository>(sp => sp.GetRequiredService<Drills.DrillRepository>()));
+        services.TryAddSingleton<Drills.DrillCommands>();
         services.TryAddSingleton<Drills.DrillSchedules>();
         services.AddHostedService<Drills.DrillScheduler>();
-        services.AddHostedService<AccountSeeder>();
-        services.AddSingleton<EstateDriver>();
+        services.TryAddSingleton<EstateDriver>();
         services.AddHostedService(sp => sp.GetRequiredService<EstateDriver>());
         services.AddHostedService<HubBroadcaster>();
 
@@ -145,12 +127,6 @@ public static class ConsoleServiceCollectionExtensions
 
     public static WebApplication MapAWorldConsole(this WebApplication app)
     {
-        var estate = app.Services.GetRequiredService<EstateTopology>();
-        if (estate.Provider == EstateProvider.Aws)
-        {
-            throw new InvalidOperationException("Estate:Provider is Aws, but this build has no AWS adapters yet. Set Estate:Provider to Simulation.");
-        }
-
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -173,6 +149,20 @@ public static class ConsoleServiceCollectionExtensions
         });
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
+    }
+
+    /// <summary>
+    /// Registers the estate <c>Estate:Provider</c> names: the one place the console chooses between the twin and a
+    /// real account.
+    /// </summary>
+    public static IServiceCollection AddEstate(this IServiceCollection services, IConfiguration configuration)
+    {
+        var provider = configuration.GetSection(EstateOptions.SectionName).GetValue<EstateProvider?>(nameof(EstateOptions.Provider)) ?? EstateProvider.Simulation;
+        return provider switch
+        {
+            EstateProvider.Simulation => services.AddTwinEstate(configuration),
+            _ => throw new InvalidOperationException($"Estate:Provider is {provider}, but this build has no AWS adapters yet. Set Estate:Provider to Simulation."),
+        };
     }
 
     private static string? SelectScheme(HttpContext context)

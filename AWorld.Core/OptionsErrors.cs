@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace AWorld.Core;
 
 /// <summary>Turns data-annotation failures into messages that name the full configuration key.</summary>
-internal static class OptionsErrors
+public static class OptionsErrors
 {
     public static IEnumerable<string> DataAnnotations(object options, string section)
     {

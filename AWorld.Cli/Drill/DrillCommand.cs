@@ -5,6 +5,8 @@ using System.Text.Json.Serialization;
 using AWorld.Core.Drills;
 using AWorld.Core.Estate;
 using AWorld.Core.Evidence;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AWorld.Cli.Drill;
 
@@ -74,7 +76,9 @@ public static class DrillCommand
             return CliApp.BadArguments;
         }
 
-        var estate = EstateTopology.Default;
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables("AWORLD_").Build();
+        await using var services = CliServices.Build(configuration);
+        EstateTopology estate;
         ArgumentReader reader;
         DrillPlan plan;
         string outDir;
@@ -82,6 +86,7 @@ public static class DrillCommand
         try
         {
             reader = new ArgumentReader(args[1..], ValueOptions, FlagOptions, Example);
+            estate = CliServices.Resolve<EstateTopology>(services, Example);
             if (reader.Flag("--help") || reader.Flag("-h"))
             {
                 await stdout.WriteLineAsync(Help + "  " + Example);
@@ -118,11 +123,12 @@ public static class DrillCommand
 
         var watch = Stopwatch.StartNew();
         // Dated now (to the second), so that the report's dates and next drill date mean something to an auditor.
-        var now = DateTimeOffset.UtcNow;
-        var result = await new DrillRunner(estate).RunAsync(plan, cancellationToken: cancellationToken, startAt: now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerSecond)));
-        if (result.Outcome is not { } outcome)
+        var now = TimeProvider.System.GetUtcNow();
+        var runner = services.GetRequiredService<DrillRunner>();
+        var result = await runner.RunAsync(plan, new DrillRunSettings(StartAt: now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerSecond))), cancellationToken);
+        if (result.Value is not { } outcome)
         {
-            await stderr.WriteLineAsync($"aworld drill run: the drill could not run: {string.Join("; ", result.Errors)}");
+            await stderr.WriteLineAsync($"aworld drill run: the drill could not run: {result.Failure!.Message}");
             return CliApp.BadArguments;
         }
 

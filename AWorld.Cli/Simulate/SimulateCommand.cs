@@ -2,13 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using AWorld.Core;
 using AWorld.Core.Estate;
-using AWorld.Core.Simulation;
-using AWorld.Core.Telemetry;
+using AWorld.Twin;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace AWorld.Cli.Simulate;
 
@@ -41,6 +38,7 @@ public static class SimulateCommand
         ArgumentReader reader;
         SimulationRun run;
         ServiceProvider services;
+        IConfiguration configuration;
         try
         {
             reader = new ArgumentReader(args, ValueOptions, FlagOptions, Example);
@@ -52,8 +50,9 @@ public static class SimulateCommand
 
             var duration = reader.Duration("--duration", TimeSpan.FromHours(1));
             var seed = reader.Long("--seed", 1);
-            services = BuildServices(reader);
-            var estate = Resolve<EstateTopology>(services);
+            configuration = ReadConfiguration(reader);
+            services = CliServices.Build(configuration);
+            var estate = CliServices.Resolve<EstateTopology>(services, Example);
             var faults = new List<FaultSpec>();
             foreach (var text in reader.All("--fault"))
             {
@@ -80,11 +79,8 @@ public static class SimulateCommand
 
         using (services)
         {
-            var estate = services.GetRequiredService<EstateTopology>();
-            var options = services.GetRequiredService<IOptions<SimulationOptions>>().Value;
-            var telemetry = services.GetRequiredService<IOptions<TelemetryOptions>>().Value;
             var watch = Stopwatch.StartNew();
-            var summary = await SimulationRunner.RunAsync(estate, options, telemetry, run, cancellationToken);
+            var summary = await SimulationRunner.RunAsync(configuration, run, cancellationToken);
             watch.Stop();
 
             if (reader.Flag("--json"))
@@ -103,7 +99,7 @@ public static class SimulateCommand
         }
     }
 
-    private static ServiceProvider BuildServices(ArgumentReader reader)
+    private static IConfiguration ReadConfiguration(ArgumentReader reader)
     {
         var builder = new ConfigurationBuilder();
         if (reader.Single("--config") is { } file)
@@ -117,40 +113,13 @@ public static class SimulateCommand
         }
 
         builder.AddEnvironmentVariables("AWORLD_");
-        IConfiguration configuration;
         try
         {
-            configuration = builder.Build();
+            return builder.Build();
         }
         catch (Exception ex) when (ex is InvalidDataException or FormatException or JsonException)
         {
             throw reader.Problem($"--config could not be read: {ex.Message}");
-        }
-
-        return new ServiceCollection().AddAWorldCore(configuration).BuildServiceProvider();
-    }
-
-    /// <summary>Resolves a service, turning invalid configuration into a one-line-per-problem argument error.</summary>
-    private static T Resolve<T>(IServiceProvider services)
-        where T : notnull
-    {
-        try
-        {
-            _ = services.GetRequiredService<IOptions<SimulationOptions>>().Value;
-            _ = services.GetRequiredService<IOptions<TelemetryOptions>>().Value;
-            return services.GetRequiredService<T>();
-        }
-        catch (OptionsValidationException ex)
-        {
-            throw new ArgumentProblemException("the configuration is invalid: " + string.Join(" ", ex.Failures) + $" Example: {Example}");
-        }
-        catch (InvalidOperationException ex) when (ex.Message.StartsWith("The estate configuration is invalid", StringComparison.Ordinal))
-        {
-            throw new ArgumentProblemException(ex.Message.ReplaceLineEndings(" ") + $" Example: {Example}");
-        }
-        catch (InvalidOperationException ex) when (ex.InnerException is FormatException or InvalidOperationException)
-        {
-            throw new ArgumentProblemException($"the configuration could not be bound: {ex.Message} Example: {Example}");
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using AWorld.Core.Simulation;
+using AWorld.Twin;
 
 namespace AWorld.Cli.Simulate;
 

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace AWorld.Console.Accounts;
 
 /// <summary>
-/// Brings the database schema up to date at start, then, in simulation mode only, makes sure the demo accounts
-/// exist. Against AWS it refuses: a production estate never gets accounts with a published password.
+/// In simulation mode only, makes sure the demo accounts exist (run at start by <see cref="ConsoleStartup"/>, after
+/// the schema is migrated). Against AWS it refuses: a production estate never gets accounts with a published password.
 /// </summary>
 public sealed partial class AccountSeeder(
     IDbContextFactory<ConsoleDbContext> contexts,
@@ -16,7 +16,7 @@ public sealed partial class AccountSeeder(
     EstateTopology estate,
     IOptions<DemoOptions> demo,
     TimeProvider time,
-    ILogger<AccountSeeder> logger) : IHostedService
+    ILogger<AccountSeeder> logger)
 {
     public static readonly IReadOnlyList<(string UserName, string Role)> DemoAccounts =
     [
@@ -27,10 +27,8 @@ public sealed partial class AccountSeeder(
         ("admin", Roles.Admin),
     ];
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task SeedAsync(CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await db.Database.MigrateAsync(cancellationToken);
         if (!demo.Value.SeedAccounts)
         {
             return;
@@ -42,6 +40,7 @@ public sealed partial class AccountSeeder(
             return;
         }
 
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         foreach (var (userName, role) in DemoAccounts)
         {
             if (await db.Users.AnyAsync(u => u.UserName == userName, cancellationToken))
@@ -56,8 +55,6 @@ public sealed partial class AccountSeeder(
 
         await db.SaveChangesAsync(cancellationToken);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "Demo accounts are not seeded: Estate:Provider is Aws, and a real estate never gets accounts with a published password.")]
     private static partial void LogRefused(ILogger logger);

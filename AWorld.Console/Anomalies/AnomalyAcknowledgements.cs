@@ -1,3 +1,4 @@
+using AWorld.Core.Engine;
 using AWorld.Console.Storage;
 using AWorld.Core;
 using AWorld.Core.Anomalies;

@@ -2,6 +2,8 @@ using System.Security.Claims;
 using AWorld.Console.Accounts;
 using AWorld.Console.Drills;
 using AWorld.Console.Storage;
+using AWorld.Core;
+using AWorld.Core.Drills;
 using AWorld.Core.Evidence;
 
 namespace AWorld.Console.Api;
@@ -13,7 +15,7 @@ public sealed record DrillSummary(
 {
     public static DrillSummary From(DrillRunRow r) => new(
         r.Id, r.Scenario, r.Region, r.Policy, r.Mode, r.StartedBy, new(r.StartedAtTicks, TimeSpan.Zero), r.EndedAtTicks is { } e ? new(e, TimeSpan.Zero) : null,
-        r.State, r.Passed, r.DetectionSeconds, r.RtoSeconds, r.RpoSeconds, r.Verdict, r.ManifestSha256, r.PreviousManifestSha256,
+        r.State.ToString(), r.Passed, r.DetectionSeconds, r.RtoSeconds, r.RpoSeconds, r.Verdict, r.ManifestSha256, r.PreviousManifestSha256,
         r.SignedOffBy, r.SignedOffAtTicks is { } s ? new(s, TimeSpan.Zero) : null);
 }
 
@@ -31,8 +33,8 @@ public static class DrillsEndpoints
     public static IEndpointRouteBuilder MapDrillsApi(this IEndpointRouteBuilder app)
     {
         var drills = app.MapGroup("/api/drills");
-        drills.MapGet("/", async (DrillCoordinator c, CancellationToken ct) => Results.Ok((await c.HistoryAsync(200, ct)).Select(DrillSummary.From)));
-        drills.MapGet("/live", (DrillCoordinator c) => c.Live is { } live
+        drills.MapGet("/", async (DrillRepository r, CancellationToken ct) => Results.Ok((await r.HistoryAsync(200, ct)).Select(DrillSummary.From)));
+        drills.MapGet("/live", (DrillHost host) => host.Live is { } live
             ? Results.Ok(new { live.DrillId, scenario = live.Plan.Definition.Name, region = live.Plan.TargetRegion, policy = live.Plan.Policy.ToString(), live.StartedAt, live.Timeline, live.Measurements })
             : Results.NoContent());
         drills.MapGet("/overdue", async (DrillSchedules s, CancellationToken ct) => Results.Ok(await s.OverdueAsync(ct)));
@@ -43,13 +45,13 @@ public static class DrillsEndpoints
                 : ToResult(await s.AddAsync(body.Cron, new DrillRequest(body.Scenario, body.Region, body.Policy, "full-speed"), OperationsEndpoints.ActorOf(user), ct), id => Results.Created($"/api/drills/schedules/{id}", new { id })));
         drills.MapDelete("/schedules/{id:int}", async (int id, ClaimsPrincipal user, DrillSchedules s, CancellationToken ct) =>
             ToResult(await s.RemoveAsync(id, OperationsEndpoints.ActorOf(user), ct), _ => Results.NoContent()));
-        drills.MapPost("/", async (DrillRequest? body, ClaimsPrincipal user, DrillCoordinator c, CancellationToken ct) =>
+        drills.MapPost("/", async (DrillRequest? body, ClaimsPrincipal user, DrillCommands c, CancellationToken ct) =>
             body is null
                 ? ApiError.Respond(StatusCodes.Status400BadRequest, "The body must be JSON like {\"scenario\":\"region-outage\",\"region\":\"eu-west-1\",\"policy\":\"automatic\",\"mode\":\"full-speed\"}.")
                 : ToResult(await c.StartAsync(body, OperationsEndpoints.ActorOf(user), cancellationToken: ct), id => Results.Created($"/api/drills/{id}", new { id })));
-        drills.MapGet("/{id}", async (string id, DrillCoordinator c, CancellationToken ct) =>
-            await c.ReportAsync(id, ct) is { } report ? Results.Ok(report) : ApiError.Respond(StatusCodes.Status404NotFound, $"No completed drill has id '{id}'."));
-        drills.MapPost("/{id}/sign-off", async (string id, ClaimsPrincipal user, DrillCoordinator c, CancellationToken ct) =>
+        drills.MapGet("/{id}", async (string id, DrillRepository r, CancellationToken ct) =>
+            await r.ReportAsync(id, ct) is { } report ? Results.Ok(report) : ApiError.Respond(StatusCodes.Status404NotFound, $"No completed drill has id '{id}'."));
+        drills.MapPost("/{id}/sign-off", async (string id, ClaimsPrincipal user, DrillCommands c, CancellationToken ct) =>
             ToResult(await c.SignOffAsync(id, OperationsEndpoints.ActorOf(user), ct), _ => Results.Ok(new { id })));
 
         var evidence = app.MapGroup("/api/evidence").RequireAuthorization(Roles.EvidencePolicy);
@@ -108,11 +110,14 @@ public static class DrillsEndpoints
         return Results.Ok(archive.Verify(buffer));
     }
 
-    private static IResult ToResult(DrillCommandResult result, Func<string, IResult> ok) => result switch
-    {
-        { Succeeded: true } => ok(result.DrillId!),
-        { Forbidden: true } => ApiError.Respond(StatusCodes.Status403Forbidden, result.Error!),
-        { NotFound: true } => ApiError.Respond(StatusCodes.Status404NotFound, result.Error!),
-        _ => ApiError.Respond(StatusCodes.Status400BadRequest, result.Error!),
-    };
+    private static IResult ToResult(Outcome<string> result, Func<string, IResult> ok) => result.Value is { } value
+        ? ok(value)
+        : ApiError.Respond(result.Failure!.Kind switch
+        {
+            FailureKind.Forbidden => StatusCodes.Status403Forbidden,
+            FailureKind.NotFound => StatusCodes.Status404NotFound,
+            FailureKind.Conflict or FailureKind.Refused => StatusCodes.Status409Conflict,
+            FailureKind.Throttled => StatusCodes.Status429TooManyRequests,
+            _ => StatusCodes.Status400BadRequest,
+        }, result.Failure.Message);
 }

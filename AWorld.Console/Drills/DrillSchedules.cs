@@ -1,5 +1,6 @@
 using AWorld.Console.Storage;
 using AWorld.Core;
+using AWorld.Core.Engine;
 using AWorld.Core.Evidence;
 using Cronos;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,8 @@ public sealed record DrillOverdue(string Scenario, string Region, DateTimeOffset
 /// </summary>
 public sealed class DrillSchedules(
     IDbContextFactory<ConsoleDbContext> contexts,
-    DrillCoordinator drills,
+    DrillCommands drills,
+    DrillRepository repository,
     AuditLog audit,
     [FromKeyedServices(EstateClock.Key)] TimeProvider time)
 {
@@ -29,28 +31,29 @@ public sealed class DrillSchedules(
 
     public static readonly Actor SchedulerActor = new("aworld-drill-scheduler", "System");
 
-    public async Task<DrillCommandResult> AddAsync(string? cron, DrillRequest request, Actor actor, CancellationToken cancellationToken = default)
+    public async Task<Outcome<string>> AddAsync(string? cron, DrillRequest request, Actor actor, CancellationToken cancellationToken = default)
     {
-        if (!DrillCoordinator.MayRun(actor))
+        if (!DrillCommands.MayRun(actor))
         {
-            return new DrillCommandResult(null, $"Only an Operator or an Admin may schedule drills; you are {actor.Role}.", Forbidden: true);
+            return Failure.Forbidden($"Only an Operator or an Admin may schedule drills; you are {actor.Role}.");
         }
 
         if (!CronExpression.TryParse(cron ?? "", CronFormat.Standard, out var expression))
         {
-            return new DrillCommandResult(null, $"cron '{cron}' is not a five-field cron expression (minute hour day-of-month month day-of-week, UTC), e.g. \"0 3 * * 1\" for Mondays at 03:00.");
+            return Failure.Invalid($"cron '{cron}' is not a five-field cron expression (minute hour day-of-month month day-of-week, UTC), e.g. \"0 3 * * 1\" for Mondays at 03:00.");
         }
 
-        var (plan, _, error) = drills.Parse(request with { Mode = "full-speed" });
-        if (plan is null)
+        var parsed = drills.Parse(request with { Mode = "full-speed" });
+        if (!parsed.Succeeded)
         {
-            return new DrillCommandResult(null, error);
+            return parsed.Failure!;
         }
 
+        var plan = parsed.Value.Plan;
         var now = time.GetUtcNow();
         if (expression.GetNextOccurrence(now, TimeZoneInfo.Utc) is not { } next)
         {
-            return new DrillCommandResult(null, $"cron '{cron}' never fires again.");
+            return Failure.Invalid($"cron '{cron}' never fires again.");
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -67,26 +70,26 @@ public sealed class DrillSchedules(
         db.DrillSchedules.Add(row);
         await db.SaveChangesAsync(cancellationToken);
         await audit.AppendAsync(actor.Name, actor.Role, "drill.schedule", $"schedule {row.Id}", "created", $"{row.Cron}: {row.Scenario} on {row.Region} ({row.Policy})", cancellationToken);
-        return new DrillCommandResult(row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), null);
+        return Outcome<string>.Ok(row.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    public async Task<DrillCommandResult> RemoveAsync(int id, Actor actor, CancellationToken cancellationToken = default)
+    public async Task<Outcome<string>> RemoveAsync(int id, Actor actor, CancellationToken cancellationToken = default)
     {
-        if (!DrillCoordinator.MayRun(actor))
+        if (!DrillCommands.MayRun(actor))
         {
-            return new DrillCommandResult(null, $"Only an Operator or an Admin may change drill schedules; you are {actor.Role}.", Forbidden: true);
+            return Failure.Forbidden($"Only an Operator or an Admin may change drill schedules; you are {actor.Role}.");
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (await db.DrillSchedules.FindAsync([id], cancellationToken) is not { } row)
         {
-            return new DrillCommandResult(null, $"No drill schedule has id {id}.", NotFound: true);
+            return Failure.NotFound($"No drill schedule has id {id}.");
         }
 
         db.DrillSchedules.Remove(row);
         await db.SaveChangesAsync(cancellationToken);
         await audit.AppendAsync(actor.Name, actor.Role, "drill.schedule", $"schedule {id}", "removed", $"{row.Cron}: {row.Scenario} on {row.Region}", cancellationToken);
-        return new DrillCommandResult(id.ToString(System.Globalization.CultureInfo.InvariantCulture), null);
+        return Outcome<string>.Ok(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public async Task<IReadOnlyList<DrillScheduleView>> ListAsync(CancellationToken cancellationToken = default)
@@ -109,13 +112,10 @@ public sealed class DrillSchedules(
         var late = (await ListAsync(cancellationToken)).Where(s => s.Overdue)
             .Select(s => new DrillOverdue(s.Scenario, s.Region, s.NextRun, $"schedule {s.Id} ({s.Cron}) should have run at {s.NextRun:yyyy-MM-dd HH:mm} UTC"))
             .ToList();
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var completed = await db.Drills.AsNoTracking().Where(d => d.State == "Completed" && d.NextDrillDate != null)
-            .Select(d => new { d.Id, d.Scenario, d.Region, d.StartedAtTicks, d.NextDrillDate })
-            .ToListAsync(cancellationToken);
-        foreach (var newest in completed.GroupBy(d => (d.Scenario, d.Region)).Select(g => g.MaxBy(d => d.StartedAtTicks)!))
+        var completed = await repository.NextDatesAsync(cancellationToken);
+        foreach (var newest in completed.GroupBy(d => (d.Scenario, d.Region)).Select(g => g.MaxBy(d => d.StartedAtTicks)))
         {
-            var due = new DateTimeOffset(newest.NextDrillDate!.Value.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            var due = new DateTimeOffset(newest.NextDrillDate.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             if (due < now && !late.Any(l => l.Scenario == newest.Scenario && l.Region == newest.Region))
             {
                 late.Add(new DrillOverdue(newest.Scenario, newest.Region, due, $"the report of {newest.Id} set the next drill for {newest.NextDrillDate:yyyy-MM-dd}"));
@@ -150,7 +150,7 @@ public sealed class DrillSchedules(
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             if (await db.DrillSchedules.FindAsync([row.Id], cancellationToken) is { } stored)
             {
-                stored.LastDrillId = result.DrillId ?? $"failed: {result.Error}";
+                stored.LastDrillId = result.Value ?? $"failed: {result.Failure?.Message}";
                 await db.SaveChangesAsync(cancellationToken);
             }
         }
@@ -159,24 +159,11 @@ public sealed class DrillSchedules(
     }
 }
 
-/// <summary>At start, closes drills a restart interrupted; then runs due drill schedules once a minute of estate time.</summary>
-public sealed partial class DrillScheduler(DrillSchedules schedules, DrillCoordinator drills, [FromKeyedServices(EstateClock.Key)] TimeProvider time, IOptions<ConsoleOptions> console, ILogger<DrillScheduler> logger) : BackgroundService
+/// <summary>Runs due drill schedules once a minute of estate time.</summary>
+public sealed partial class DrillScheduler(DrillSchedules schedules, [FromKeyedServices(EstateClock.Key)] TimeProvider time, IOptions<ConsoleOptions> console, ILogger<DrillScheduler> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        try
-        {
-            await drills.MarkInterruptedAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogRunFailed(logger, ex);
-        }
-
         if (!console.Value.DriverEnabled)
         {
             return;

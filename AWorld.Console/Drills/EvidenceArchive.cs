@@ -1,3 +1,4 @@
+using AWorld.Core.Engine;
 using AWorld.Console.Storage;
 using AWorld.Core.Drills;
 using AWorld.Core.Evidence;
@@ -11,7 +12,7 @@ namespace AWorld.Console.Drills;
 /// manifest chained to the pack written before it, in one chain for the whole console.
 /// </summary>
 /// <remarks>Thread-safe: pack writing is serialised so that the chain has no forks.</remarks>
-public sealed class EvidenceArchive(DataDirectory data, IEvidenceSigner signer, IDbContextFactory<ConsoleDbContext> contexts, [FromKeyedServices(AWorld.Core.EstateClock.Key)] TimeProvider time) : IDisposable
+public sealed class EvidenceArchive(DataDirectory data, IEvidenceSigner signer, IDbContextFactory<ConsoleDbContext> contexts, [FromKeyedServices(EstateClock.Key)] TimeProvider time) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using AWorld.Console.Accounts;
 using AWorld.Core.Estate;
 using AWorld.Core.Evidence;
-using AWorld.Core.Simulation;
+using AWorld.Core.Engine;
 
 namespace AWorld.Console.Live;
 
@@ -26,10 +26,10 @@ public sealed record ControlResult<T>(T? Value, string? Error, bool Forbidden = 
 /// role and the estate provider on the server, validates the request into a message a person can act on, acts,
 /// and records who did it.
 /// </summary>
-public sealed class SimulationControl(IServiceProvider services, EstateTopology estate, AuditLog audit)
+public sealed class SimulationControl(EstateTopology estate, AuditLog audit, IFaultInjector? injector = null, VirtualClock? clock = null)
 {
-    private readonly IFaultInjector? _injector = estate.Provider == EstateProvider.Simulation ? services.GetService<IFaultInjector>() : null;
-    private readonly VirtualClock? _clock = estate.Provider == EstateProvider.Simulation ? services.GetService<VirtualClock>() : null;
+    private readonly IFaultInjector? _injector = estate.Provider == EstateProvider.Simulation ? injector : null;
+    private readonly VirtualClock? _clock = estate.Provider == EstateProvider.Simulation ? clock : null;
 
     public bool Available => _injector is not null;
 

@@ -60,6 +60,8 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             drill.Property(d => d.Id).HasMaxLength(128).ValueGeneratedNever();
             drill.HasIndex(d => d.StartedAtTicks);
             drill.Property(d => d.Version).IsConcurrencyToken();
+            // Stored by name, as before the enum: rows written by earlier versions read back unchanged.
+            drill.Property(d => d.State).HasConversion<string>();
         });
         modelBuilder.Entity<EvidencePackRow>(pack =>
         {
@@ -124,6 +126,14 @@ public sealed class AnomalyAckRow
 /// One drill: what ran, how it went, its report and audit slice (JSON, as in the pack) and its current evidence
 /// pack, a file in the data directory whose manifest hash chains to the pack written before it.
 /// </summary>
+/// <summary>Where a stored drill is: running, completed with a report, or failed (<see cref="DrillRunRow.Verdict"/> says why).</summary>
+public enum DrillRunState
+{
+    Running,
+    Completed,
+    Failed,
+}
+
 public sealed class DrillRunRow
 {
     public required string Id { get; set; }
@@ -143,8 +153,7 @@ public sealed class DrillRunRow
 
     public long? EndedAtTicks { get; set; }
 
-    /// <summary>Running, Completed or Failed (the drill could not finish; <see cref="Verdict"/> says why).</summary>
-    public required string State { get; set; }
+    public required DrillRunState State { get; set; }
 
     public bool? Passed { get; set; }
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using AWorld.Core.Telemetry;
+using Microsoft.Extensions.Options;
 
 namespace AWorld.Core.Anomalies;
 
@@ -24,10 +25,16 @@ public sealed class AnomalyTracker
     private readonly Dictionary<string, Tracked> _series = new(StringComparer.Ordinal);
     private readonly LinkedList<AnomalyEvent> _ended = [];
 
-    public AnomalyTracker(SeriesStore store, AnomalyTrackerOptions? options = null)
+    /// <summary>The tracker the engine registers: tuned by <c>Anomalies</c>, or the defaults.</summary>
+    public AnomalyTracker(SeriesStore store, IOptions<AnomalyTrackerOptions>? options = null)
+        : this(store, options?.Value ?? new AnomalyTrackerOptions())
+    {
+    }
+
+    public AnomalyTracker(SeriesStore store, AnomalyTrackerOptions options)
     {
         _store = store;
-        _options = options ?? new AnomalyTrackerOptions();
+        _options = options;
     }
 
     public AnomalyTrackerOptions Options => _options;

@@ -3,7 +3,6 @@ using System.Globalization;
 using AWorld.Core.Estate;
 using AWorld.Core.Evidence;
 using AWorld.Core.Operations;
-using AWorld.Core.Simulation;
 using AWorld.Core.Telemetry;
 
 namespace AWorld.Core.Drills;
@@ -31,10 +30,10 @@ public sealed record DrillMeasurements(
     DateTimeOffset? RestoredTo);
 
 /// <summary>
-/// Measures a drill from what the pipeline shows and the twin's ground truth. The same observer serves the headless
-/// <see cref="DrillRunner"/> (which owns the loop) and the console (which owns its own loop and feeds the same calls):
+/// Measures a drill from what the pipeline shows and the ground truth. The same observer serves every drill, fed by
+/// the <see cref="DrillHost"/> after each step of the estate loop, in the console and in a headless run alike:
 /// per virtual second one <see cref="ObserveTruth"/>, per poll one <see cref="ObserveSnapshot"/>, every operation
-/// change (<see cref="OperationService.Changed"/>) to <see cref="ObserveOperation"/>, every audit entry to
+/// change (from the operations board) to <see cref="ObserveOperation"/>, every audit entry to
 /// <see cref="ObserveAudit"/>. Recovery is the first moment t at or after the fault start such that clients' success
 /// ratio is at least 99% in every second of [t, t + 60 s]. Not thread-safe: feed it from one loop.
 /// </summary>
@@ -63,7 +62,7 @@ public sealed class DrillObserver
     private readonly Dictionary<string, List<DrillMetricPoint>> _shares = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<DrillMetricPoint>> _lags = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _lagWindowMax = new(StringComparer.Ordinal);
-    private TwinTruth? _previous;
+    private EstateTruth? _previous;
     private DateTimeOffset? _faultStart;
     private DateTimeOffset? _detectedAt;
     private DateTimeOffset? _decidedAt;
@@ -170,7 +169,7 @@ public sealed class DrillObserver
     }
 
     /// <summary>One virtual second of ground truth: clients' success, canaries, traffic shares, replication lag.</summary>
-    public void ObserveTruth(TwinTruth truth)
+    public void ObserveTruth(EstateTruth truth)
     {
         // The success ratio covers the second that ended at truth.At.
         var second = truth.At - OneSecond;
@@ -463,7 +462,7 @@ public sealed class DrillObserver
     }
 
     /// <summary>The check of a restored table against the twin's truth: restored to before the first corrupt write, no corrupt item, item count as acknowledged.</summary>
-    public static RestoreIntegrityResult CheckRestore(TwinRestoreTruth restored, TwinTableTruth source)
+    public static RestoreIntegrityResult CheckRestore(RestoredTableTruth restored, TableTruth source)
     {
         var beforeCorruption = source.FirstCorruptWriteAt is not { } first || restored.PointInTime <= first;
         var corrupt = restored.CorruptItems + restored.CorruptWrittenAfterCutover;
@@ -497,7 +496,7 @@ public sealed class DrillObserver
         return text;
     }
 
-    private void ObserveCanaries(TwinTruth truth)
+    private void ObserveCanaries(EstateTruth truth)
     {
         foreach (var region in truth.Canaries.Regions)
         {
@@ -538,7 +537,7 @@ public sealed class DrillObserver
     }
 
     /// <summary>The region went down between <paramref name="before"/> and <paramref name="truth"/>: what did the survivors miss?</summary>
-    private void RecordLoss(string code, TwinTruth truth, TwinTruth before)
+    private void RecordLoss(string code, EstateTruth truth, EstateTruth before)
     {
         var lossAt = before.At;
         var survivors = truth.Regions.Where(r => !r.Down && r.Code != code).Select(r => r.Code).ToList();
@@ -577,7 +576,7 @@ public sealed class DrillObserver
         return acks[lo].Sequence >= sequence ? acks[lo].At : null;
     }
 
-    private void RecordShapes(TwinTruth truth)
+    private void RecordShapes(EstateTruth truth)
     {
         var bucket = new DateTimeOffset(truth.At.UtcTicks - (truth.At.UtcTicks % MetricResolution.Ticks), TimeSpan.Zero);
         foreach (var pair in truth.Pairs.Where(p => !p.SourceDown))

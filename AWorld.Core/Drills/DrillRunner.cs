@@ -1,124 +1,87 @@
 using System.Collections.Immutable;
+using AWorld.Core.Engine;
 using AWorld.Core.Estate;
 using AWorld.Core.Evidence;
 using AWorld.Core.Operations;
-using AWorld.Core.Simulation;
-using AWorld.Core.Telemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AWorld.Core.Drills;
 
 /// <summary>A finished drill: the after-action report, the drill's audit entries (for the evidence pack), the raw measurements and the operations it caused.</summary>
 public sealed record DrillOutcome(DrillReport Report, IReadOnlyList<AuditEntry> Audit, DrillMeasurements Measurements, IReadOnlyList<Operation> Operations);
 
-/// <summary>A drill's outcome, or why it could not run (each error names the field and the fix).</summary>
-public sealed record DrillRunResult(DrillOutcome? Outcome, ImmutableArray<string> Errors)
-{
-    public bool Succeeded => Outcome is not null;
-}
+/// <summary>
+/// What a full-speed run may add: the ground truth of every step (tests and benchmarks read it), when the copy's clock
+/// starts (the caller's present, so that the report is dated in its calendar; the estate's fixed default start when
+/// null, which keeps runs reproducible), participants listed first (who asked for the run), and changes to the
+/// copy's services before the engine is registered (a test's options).
+/// </summary>
+public sealed record DrillRunSettings(
+    Action<EstateTruth>? OnSecond = null,
+    DateTimeOffset? StartAt = null,
+    ImmutableArray<DrillParticipant> Participants = default,
+    Action<IServiceCollection>? Configure = null);
 
 /// <summary>
-/// Runs one drill headless on a fresh estate twin, through the same pipeline the console runs: the monitor polls the
-/// twin into a snapshot stream, the countermeasure ladder evaluates every snapshot, the operation service plans,
-/// checks and audits, the executor carries operations out, every second of virtual time on a manual clock, as fast
-/// as the machine allows. Under <see cref="ResponsePolicy.Automatic"/> the ladder acts alone (automatic failover on);
-/// under <see cref="ResponsePolicy.Human"/> automatic failover is off and a <see cref="ScriptedResponder"/> plays the
-/// operator and the approver. The drill itself (audit, faults, measurement) is a <see cref="DrillSession"/>, which the
-/// console drives the same way from its own loop. Operations and audit live in memory (the outcome carries them out).
+/// Runs one drill at full speed on a fresh copy of the estate (a <see cref="HeadlessEstate"/>, built from the same
+/// registration as the console), through the console's own pipeline: the same <see cref="EstateLoop"/>, the same
+/// <see cref="DrillHost"/>, stepped one second of estate time at a time on a manual clock, as fast as the machine
+/// allows. Under <see cref="ResponsePolicy.Automatic"/> the ladder acts alone (automatic failover on); under
+/// <see cref="ResponsePolicy.Human"/> automatic failover is off and a <see cref="ScriptedResponder"/> plays the
+/// operator and the approver. Operations and audit live in the copy's memory; the outcome carries them out.
 /// </summary>
-/// <remarks>Each <see cref="RunAsync"/> builds its own world, so one runner can run drills concurrently.</remarks>
-public sealed class DrillRunner(EstateTopology estate, SimulationOptions? simulation = null, TelemetryOptions? telemetry = null, OperationsOptions? operations = null)
+/// <remarks>Each run builds its own estate, so one runner can run drills concurrently.</remarks>
+public sealed class DrillRunner(IConfiguration configuration, EstateTopology estate, IEstateSandbox? sandbox = null)
 {
     /// <summary>Who runs headless drills, in the audit log.</summary>
     public static readonly Actor RunnerActor = new("aworld-drill", "System");
 
-    private readonly SimulationOptions _simulation = simulation ?? new SimulationOptions();
-    private readonly TelemetryOptions _telemetry = telemetry ?? new TelemetryOptions();
-    private readonly OperationsOptions _operations = operations ?? new OperationsOptions();
+    /// <summary>Whether this estate can be copied for full-speed drills (the twin can; a real account cannot).</summary>
+    public bool Available => sandbox is not null;
 
-    /// <param name="plan">What to rehearse.</param>
-    /// <param name="onSecond">Called with the twin's truth after every virtual second (tests and benchmarks read the ground truth here).</param>
-    /// <param name="startAt">When the drill starts on the twin's clock, so that its report is dated in the caller's
-    /// calendar (the console's present); null for the twin's fixed default start, which keeps runs reproducible.</param>
-    /// <param name="cancellationToken">Stops the drill between two virtual seconds.</param>
-    public async Task<DrillRunResult> RunAsync(DrillPlan plan, Action<TwinTruth>? onSecond = null, DateTimeOffset? startAt = null, CancellationToken cancellationToken = default)
+    public async Task<Outcome<DrillOutcome>> RunAsync(DrillPlan plan, DrillRunSettings? settings = null, CancellationToken cancellationToken = default)
     {
         var errors = plan.Validate(estate);
         if (!errors.IsEmpty)
         {
-            return new DrillRunResult(null, errors);
+            return Failure.Invalid(string.Join("; ", errors));
         }
 
-        var twin = new EstateTwin(estate, _simulation, startAt, plan.Seed);
-        var clock = VirtualClock.Manual(twin.StartTime);
-        var stream = new EstateStateStream(clock);
-        var series = new SeriesStore(_telemetry.Store);
-        var monitor = new EstateMonitor(estate, twin, twin, twin, series, stream, clock, _telemetry, twin, new Anomalies.AnomalyTracker(series));
-        var store = new MemoryOperationStore();
-        var auditStore = new MemoryAuditStore();
-        using var audit = new AuditLog(auditStore, clock);
-        using var service = new OperationService(estate, store, twin, stream, audit, clock, _operations.With(autoFailover: plan.Policy == ResponsePolicy.Automatic));
-        var executor = new OperationExecutor(service, store, twin, twin, twin, clock, twin);
-        var policy = new CountermeasurePolicy(service, _telemetry, clock, audit, twin, twin);
+        if (sandbox is null)
+        {
+            return Failure.Refused("Full-speed drills run on a fresh copy of the estate, and this estate cannot be copied (a real AWS account). Run the drill live, or use Estate:Provider=Simulation.");
+        }
+
+        settings ??= new DrillRunSettings();
+        await using var world = HeadlessEstate.Create(configuration, sandbox, plan.Seed, settings.StartAt, services =>
+        {
+            services.PostConfigure<OperationsOptions>(o => o.AutoFailover = plan.Policy == ResponsePolicy.Automatic);
+            settings.Configure?.Invoke(services);
+        });
+
         var responder = plan.Policy == ResponsePolicy.Human
             ? new ScriptedResponder(ScriptedResponder.DefaultOperator, ScriptedResponder.DefaultApprover, plan.EffectiveThinkTime)
             : null;
+        var participants = (settings.Participants.IsDefault ? [] : settings.Participants)
+            .Add(new DrillParticipant(RunnerActor.Name, RunnerActor.Role, "ran the drill headless: injected the faults and measured"));
+        var host = world.Services.GetRequiredService<DrillHost>();
+        var started = await host.StartAsync(plan, new DrillStart(RunnerActor, participants, plan.EffectiveWarmup, responder, settings.OnSecond), cancellationToken);
+        if (started.Value is not { } run)
+        {
+            return started.Failure!;
+        }
 
-        var session = new DrillSession(plan, estate, twin, audit, auditStore, clock, RunnerActor);
-        service.Changed += session.Observer.ObserveOperation;
-        await session.StartAsync(cancellationToken);
-        var warmup = (long)plan.EffectiveWarmup.TotalSeconds;
-        var limit = warmup + (long)plan.EffectiveObserveFor.TotalSeconds;
-        for (long s = 0; s < limit; s++)
+        // Bounded: the host ends the drill at the latest when the observation time after the fault is over.
+        var limit = (long)(plan.EffectiveWarmup + plan.EffectiveObserveFor).TotalSeconds + 1;
+        for (long s = 0; s < limit && !run.Completion.IsCompleted; s++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (s == warmup)
-            {
-                await session.InjectAsync(cancellationToken);
-            }
-
-            // One virtual second, as the console's driver runs it: twin, poll, ladder, people, executor.
-            clock.Advance(TimeSpan.FromSeconds(1));
-            twin.AdvanceTo(clock.GetUtcNow());
-            var snapshot = await monitor.PollAsync(cancellationToken);
-            await policy.EvaluateAsync(snapshot, cancellationToken);
-            if (responder is not null)
-            {
-                await responder.ActAsync(new DrillResponseContext(plan, estate, service, snapshot, clock.GetUtcNow(), session.Fault, session.Observer.DetectedAt), cancellationToken);
-            }
-
-            await executor.TickAsync(cancellationToken);
-            var truth = twin.Truth();
-            await session.ObserveSecondAsync(snapshot, truth, cancellationToken);
-            onSecond?.Invoke(truth);
-            if (s >= warmup && session.IsDone(await service.RecentAsync(50, cancellationToken)))
-            {
-                break;
-            }
+            await world.StepAsync(TimeSpan.FromSeconds(1), cancellationToken);
         }
 
-        var outcome = await session.FinishAsync(await service.RecentAsync(1000, cancellationToken), Participants(plan, responder), cancellationToken);
-        return new DrillRunResult(outcome, []);
+        return run.Completion.IsCompleted
+            ? Outcome<DrillOutcome>.Ok(await run.Completion)
+            : Failure.Conflict($"Drill {run.DrillId} did not end within {DrillObserver.Format(plan.EffectiveWarmup + plan.EffectiveObserveFor)} of estate time.");
     }
-
-    private static ImmutableArray<DrillParticipant> Participants(DrillPlan plan, ScriptedResponder? responder)
-    {
-        var list = ImmutableArray.CreateBuilder<DrillParticipant>();
-        if (!plan.Participants.IsDefault)
-        {
-            list.AddRange(plan.Participants);
-        }
-
-        list.Add(new DrillParticipant(RunnerActor.Name, RunnerActor.Role, "ran the drill headless: injected the faults and measured"));
-        list.Add(new DrillParticipant(Actor.System.Name, Actor.System.Role, plan.Policy == ResponsePolicy.Automatic
-            ? "countermeasure ladder: throttling, scale-out and automatic failover"
-            : "countermeasure ladder: throttling, scale-out and failover proposals (automatic failover off)"));
-        if (responder is not null)
-        {
-            list.Add(new DrillParticipant(responder.Operator.Name, responder.Operator.Role, $"scripted operator: requests proposals and restores after {DrillObserver.Format(responder.ThinkTime)}"));
-            list.Add(new DrillParticipant(responder.Approver.Name, responder.Approver.Role, $"scripted approver: approves after {DrillObserver.Format(responder.ThinkTime)}"));
-        }
-
-        return list.ToImmutable();
-    }
-
 }

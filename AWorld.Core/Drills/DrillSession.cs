@@ -3,28 +3,27 @@ using System.Globalization;
 using AWorld.Core.Estate;
 using AWorld.Core.Evidence;
 using AWorld.Core.Operations;
-using AWorld.Core.Simulation;
 using AWorld.Core.Telemetry;
 
 namespace AWorld.Core.Drills;
 
 /// <summary>
-/// One drill on a running pipeline, without owning its loop: whoever drives the estate (the headless
-/// <see cref="DrillRunner"/>, or the console's driver against its live twin) calls <see cref="StartAsync"/>, then
-/// <see cref="InjectAsync"/> when the warm-up is over, <see cref="ObserveSecondAsync"/> after every virtual second,
-/// <see cref="DrillObserver.ObserveOperation"/> from <see cref="OperationService.Changed"/>, and
-/// <see cref="FinishAsync"/> at the end. The session audits the drill's start, its faults and its end, feeds the
-/// observer, and writes the report with the audit chain's head.
+/// One drill on a running pipeline, without owning its loop: the <see cref="DrillHost"/> (the same in the console and
+/// in a headless run) calls <see cref="StartAsync"/>, then <see cref="InjectAsync"/> when the warm-up is over,
+/// <see cref="ObserveSecondAsync"/> after every step of the estate loop, feeds operation changes to
+/// <see cref="DrillObserver.ObserveOperation"/>, and calls <see cref="FinishAsync"/> at the end. The session audits the
+/// drill's start, its faults and its end, feeds the observer, and writes the report with the audit chain's head.
 /// </summary>
 /// <remarks>
-/// Not thread-safe: call it from the loop that drives the estate. It needs the twin: faults go through its
-/// <see cref="IFaultInjector"/> and recovery, RPO and restore integrity are measured from its ground truth. Against
-/// AWS the same measurements would need FIS for faults and the canary store port for writes (not built yet).
+/// Not thread-safe: call it from the loop that drives the estate. Faults go in through the <see cref="IFaultInjector"/>
+/// port; recovery, RPO and restore integrity are measured from the <see cref="IGroundTruth"/> port (the twin provides
+/// both; against AWS they would be FIS experiments and canary writers, not built yet).
 /// </remarks>
 public sealed class DrillSession
 {
     private readonly EstateTopology _estate;
-    private readonly EstateTwin _twin;
+    private readonly IFaultInjector _injector;
+    private readonly IGroundTruth _truth;
     private readonly AuditLog _audit;
     private readonly IAuditStore _auditStore;
     private readonly TimeProvider _time;
@@ -36,16 +35,18 @@ public sealed class DrillSession
 
     /// <param name="plan">A plan that <see cref="DrillPlan.Validate"/> accepted.</param>
     /// <param name="estate">The estate the pipeline watches.</param>
-    /// <param name="twin">The twin: it takes the faults and gives the ground truth.</param>
+    /// <param name="injector">Where the faults go in (the twin's, or FIS).</param>
+    /// <param name="truth">What really happens: clients' success, canaries, restored tables.</param>
     /// <param name="audit">The pipeline's audit log.</param>
     /// <param name="auditStore">The store behind <paramref name="audit"/>, read for the ladder's steps and the drill's entries.</param>
     /// <param name="time">The pipeline's clock (virtual time).</param>
     /// <param name="actor">Who runs the drill, in the audit log; <see cref="DrillRunner.RunnerActor"/> by default.</param>
-    public DrillSession(DrillPlan plan, EstateTopology estate, EstateTwin twin, AuditLog audit, IAuditStore auditStore, TimeProvider time, Actor? actor = null)
+    public DrillSession(DrillPlan plan, EstateTopology estate, IFaultInjector injector, IGroundTruth truth, AuditLog audit, IAuditStore auditStore, TimeProvider time, Actor? actor = null)
     {
         Plan = plan;
         _estate = estate;
-        _twin = twin;
+        _injector = injector;
+        _truth = truth;
         _audit = audit;
         _auditStore = auditStore;
         _time = time;
@@ -76,7 +77,7 @@ public sealed class DrillSession
         _firstAudit = _auditSeen = first.Sequence;
         foreach (var background in Plan.BackgroundFaults.IsDefault ? [] : Plan.BackgroundFaults)
         {
-            var fault = await ((IFaultInjector)_twin).InjectAsync(background, _actor.Name, cancellationToken);
+            var fault = await _injector.InjectAsync(background, _actor.Name, cancellationToken);
             await _audit.AppendAsync(_actor.Name, _actor.Role, "fault.inject", $"{fault.Id} {background.Kind.ToString().ToLowerInvariant()} {background.Region}", "scheduled", $"background fault of {DrillId}", cancellationToken);
             Observer.Note(fault.StartsAt, $"Background fault {fault.Id}: {Describe(background)}.", "drill");
         }
@@ -87,15 +88,15 @@ public sealed class DrillSession
     {
         foreach (var spec in Plan.Definition.Faults(_estate, Plan.TargetRegion, Plan.EffectiveFaultDuration))
         {
-            var fault = await ((IFaultInjector)_twin).InjectAsync(spec, _actor.Name, cancellationToken);
+            var fault = await _injector.InjectAsync(spec, _actor.Name, cancellationToken);
             _faults.Add(fault);
             await _audit.AppendAsync(_actor.Name, _actor.Role, "fault.inject", $"{fault.Id} {spec.Kind.ToString().ToLowerInvariant()} {spec.Region}", "injected", Describe(spec), cancellationToken);
             Observer.FaultStarted(fault.StartsAt, $"Fault {fault.Id}: {Describe(spec)}.");
         }
     }
 
-    /// <summary>One virtual second: the snapshot the pipeline published, the twin's truth, and the audit entries since the last call.</summary>
-    public async Task ObserveSecondAsync(EstateSnapshot snapshot, TwinTruth truth, CancellationToken cancellationToken = default)
+    /// <summary>One step: the snapshot the pipeline published, the ground truth, and the audit entries since the last call.</summary>
+    public async Task ObserveSecondAsync(EstateSnapshot snapshot, EstateTruth truth, CancellationToken cancellationToken = default)
     {
         Observer.ObserveSnapshot(snapshot);
         Observer.ObserveTruth(truth);
@@ -108,7 +109,12 @@ public sealed class DrillSession
         }
 
         var now = _time.GetUtcNow();
-        foreach (var fault in _twin.FaultHistory().Where(f => _faults.Any(x => x.Id == f.Id) && f.EndsAt is { } e && e <= now && _ended.Add(f.Id)))
+        if (_faults.Count == _ended.Count)
+        {
+            return;
+        }
+
+        foreach (var fault in (await _injector.HistoryAsync(cancellationToken)).Where(f => _faults.Any(x => x.Id == f.Id) && f.EndsAt is { } e && e <= now && _ended.Add(f.Id)))
         {
             Observer.FaultEnded(fault.EndsAt!.Value, $"Fault {fault.Id} ends ({Describe(fault.Spec)}).");
         }
@@ -120,11 +126,11 @@ public sealed class DrillSession
         && (Plan.Definition.Expected != ExpectedResponse.RestoreAndCutover || Observer.CutoverCompleted)
         && !recent.Any(o => o.IsOpen && o.State != OperationState.Proposed);
 
-    /// <summary>Checks restores against the twin's truth, audits the end, and writes the report with the chain's head.</summary>
+    /// <summary>Checks restores against the ground truth, audits the end, and writes the report with the chain's head.</summary>
     public async Task<DrillOutcome> FinishAsync(IReadOnlyList<Operation> operations, ImmutableArray<DrillParticipant> participants, CancellationToken cancellationToken = default)
     {
         var endedAt = _time.GetUtcNow();
-        CheckRestores(operations, endedAt);
+        await CheckRestoresAsync(operations, endedAt, cancellationToken);
         var m = Observer.Measure();
         var last = await _audit.AppendAsync(_actor.Name, _actor.Role, "drill.end", DrillId, "ended",
             string.Create(CultureInfo.InvariantCulture, $"RTO {(m.Rto is { } rto ? rto.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s" : "not reached")}, RPO {m.Rpo.TotalSeconds:0.0} s"), cancellationToken);
@@ -133,15 +139,15 @@ public sealed class DrillSession
         return new DrillOutcome(report, entries, m, [.. operations.Where(o => o.RequestedAt >= StartedAt).OrderBy(o => o.RequestedAt)]);
     }
 
-    private void CheckRestores(IReadOnlyList<Operation> operations, DateTimeOffset at)
+    private async Task CheckRestoresAsync(IReadOnlyList<Operation> operations, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var truth = _twin.Truth();
+        var truth = await _truth.ReadAsync(cancellationToken);
         foreach (var op in operations.Where(o => o.Request.Kind == OperationKind.Restore && o.State == OperationState.Completed && o.RequestedAt >= StartedAt))
         {
-            var restored = _twin.RestoreTruth(op.Plan.RestoreTarget!, op.Request.From);
+            var restored = await _truth.RestoredTableAsync(op.Plan.RestoreTarget!, op.Request.From, cancellationToken);
             var source = truth.Tables.FirstOrDefault(t => t.Table == op.Plan.RestoreTable);
             Observer.AddRestoreIntegrity(restored is null || source is null
-                ? new RestoreIntegrityResult(op.Plan.RestoreTarget!, op.Request.From, op.Plan.PointInTime, false, "the restored table is not known to the twin")
+                ? new RestoreIntegrityResult(op.Plan.RestoreTarget!, op.Request.From, op.Plan.PointInTime, false, "the restored table is not known to the ground truth")
                 : DrillObserver.CheckRestore(restored, source), at);
         }
 

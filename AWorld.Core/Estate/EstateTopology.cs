@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Options;
 
 namespace AWorld.Core.Estate;
 
@@ -50,6 +51,17 @@ public sealed class EstateTopology
         Dns = dns;
         Objectives = objectives;
         _byCode = regions.ToDictionary(r => r.Code, StringComparer.Ordinal);
+    }
+
+    /// <summary>The topology the engine registers, from the validated <c>Estate</c> section.</summary>
+    public EstateTopology(IOptions<EstateOptions> options)
+        : this(From(options.Value))
+    {
+    }
+
+    private EstateTopology(EstateTopology built)
+        : this(built.Provider, built.Regions, built.Tables, built.HealthChecks, built.Dns, built.Objectives)
+    {
     }
 
     public EstateProvider Provider { get; }

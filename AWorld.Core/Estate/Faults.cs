@@ -114,4 +114,7 @@ public interface IFaultInjector
 
     /// <summary>Faults that are scheduled or running.</summary>
     Task<IReadOnlyList<ActiveFault>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every fault injected so far, ended ones with their actual end (FIS ListExperiments in every state).</summary>
+    Task<IReadOnlyList<ActiveFault>> HistoryAsync(CancellationToken cancellationToken);
 }

@@ -1,4 +1,7 @@
+using AWorld.Core.Engine;
 using AWorld.Core.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace AWorld.Core.Operations;
 
@@ -16,12 +19,13 @@ namespace AWorld.Core.Operations;
 /// <remarks>Not thread-safe: the console's driver calls <see cref="EvaluateAsync"/> after each poll.</remarks>
 public sealed class CountermeasurePolicy(
     OperationService service,
-    TelemetryOptions telemetry,
-    TimeProvider time,
+    IOptions<TelemetryOptions> telemetryOptions,
+    [FromKeyedServices(EstateClock.Key)] TimeProvider time,
     Evidence.AuditLog? audit = null,
     Estate.IClientThrottler? throttler = null,
     Estate.IRegionScaler? scaler = null)
 {
+    private readonly TelemetryOptions _telemetry = telemetryOptions.Value;
     private static readonly TimeSpan ScaleOutAfter = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ScaleOutCooldown = TimeSpan.FromMinutes(5);
 
@@ -48,7 +52,7 @@ public sealed class CountermeasurePolicy(
             var anomaly = Rising(snapshot, region.Code, Telemetry.EstateMetric.Api5xx)
                 ?? Rising(snapshot, region.Code, Telemetry.EstateMetric.LambdaErrors)
                 ?? Rising(snapshot, region.Code, Telemetry.EstateMetric.ApiLatencyP99);
-            var metricsDown = region.IsStale || region.ErrorRate5xx >= telemetry.Thresholds.ErrorRateUnhealthy || anomaly is not null;
+            var metricsDown = region.IsStale || region.ErrorRate5xx >= _telemetry.Thresholds.ErrorRateUnhealthy || anomaly is not null;
             var agree = route53Down && metricsDown;
             if (!(route53Down || metricsDown) || region.Role != Estate.RegionRole.Active)
             {
@@ -80,7 +84,7 @@ public sealed class CountermeasurePolicy(
 
             var cloudWatch = !metricsDown ? "normal"
                 : region.IsStale ? $"no data for {region.DataAge?.TotalSeconds:0} s"
-                : region.ErrorRate5xx >= telemetry.Thresholds.ErrorRateUnhealthy ? $"5xx {region.ErrorRate5xx:P0}"
+                : region.ErrorRate5xx >= _telemetry.Thresholds.ErrorRateUnhealthy ? $"5xx {region.ErrorRate5xx:P0}"
                 : $"anomaly on {anomaly!.Label} since {anomaly.Start:HH:mm:ss} (saw {anomaly.PeakValue:0.##}, expected {anomaly.Lower:0.##}–{anomaly.Upper:0.##} {anomaly.Unit})";
             var evidence = $"Route 53: {(route53Down ? $"unhealthy ({region.CheckersHealthyPercent:0}% of checkers healthy)" : "healthy")}; CloudWatch: {cloudWatch}; for {suspect.TotalSeconds:0} s.";
             var request = new OperationRequest(OperationKind.Failover, region.Code, $"Countermeasure: {region.Code} looks down. {evidence}");

@@ -1,5 +1,7 @@
 using System.Globalization;
+using AWorld.Core.Engine;
 using AWorld.Core.Estate;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AWorld.Core.Operations;
 
@@ -17,7 +19,7 @@ public sealed class OperationExecutor(
     ITrafficRouter router,
     IGlobalTableAdmin tables,
     ITrafficObserver traffic,
-    TimeProvider time,
+    [FromKeyedServices(EstateClock.Key)] TimeProvider time,
     ITableRouting? tableRouting = null)
 {
     private static readonly TimeSpan LeaseTtl = TimeSpan.FromMinutes(2);

@@ -1,7 +1,10 @@
 using System.Collections.Immutable;
+using AWorld.Core.Engine;
 using AWorld.Core.Estate;
 using AWorld.Core.Evidence;
 using AWorld.Core.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace AWorld.Core.Operations;
 
@@ -30,9 +33,20 @@ public sealed class OperationService : IDisposable
     private readonly AuditLog _audit;
     private readonly TimeProvider _time;
     private readonly OperationsOptions _options;
+    private readonly OperationsStream _board;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _boardGate = new();
+    private readonly SemaphoreSlim _boardLoad = new(1, 1);
 
-    public OperationService(EstateTopology estate, IOperationStore store, ITrafficRouter router, EstateStateStream stream, AuditLog audit, TimeProvider time, OperationsOptions options)
+    public OperationService(
+        EstateTopology estate,
+        IOperationStore store,
+        ITrafficRouter router,
+        EstateStateStream stream,
+        AuditLog audit,
+        [FromKeyedServices(EstateClock.Key)] TimeProvider time,
+        IOptions<OperationsOptions> options,
+        OperationsStream board)
     {
         _estate = estate;
         _store = store;
@@ -40,13 +54,28 @@ public sealed class OperationService : IDisposable
         _stream = stream;
         _audit = audit;
         _time = time;
-        _options = options;
+        _options = options.Value;
+        _board = board;
     }
 
-    public void Dispose() => _gate.Dispose();
+    public void Dispose()
+    {
+        _gate.Dispose();
+        _boardLoad.Dispose();
+    }
 
-    /// <summary>Raised after every saved change of an operation (on the thread that made it).</summary>
-    public event Action<Operation>? Changed;
+    /// <summary>
+    /// The live board of operations (open ones and the newest finished), published after every saved change. Views
+    /// subscribe to it instead of reading the store; call <see cref="BoardAsync"/> once to make sure it is loaded.
+    /// </summary>
+    public OperationsStream Board => _board;
+
+    /// <summary>The board as it stands, loaded from the store on first use.</summary>
+    public async Task<OperationBoard> BoardAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureBoardAsync(cancellationToken);
+        return _board.Current ?? OperationBoard.Empty;
+    }
 
     public OperationsOptions Options => _options;
 
@@ -117,7 +146,7 @@ public sealed class OperationService : IDisposable
                 await AuditAsync(actor, "operation.override", stored, $"override {o.Rule}", o.Reason, cancellationToken);
             }
 
-            Changed?.Invoke(stored);
+            await PublishAsync(stored, cancellationToken);
             return new OperationResult(stored, stored.Plan, checks, null);
         }
         finally
@@ -258,7 +287,7 @@ public sealed class OperationService : IDisposable
             var checks = await CheckAsync(draft.Operation, cancellationToken);
             var stored = await _store.AddAsync(draft.Operation with { State = OperationState.Proposed, Checks = checks }, cancellationToken);
             await AuditAsync(Actor.System, "operation.propose", stored, "proposed", request.Reason, cancellationToken);
-            Changed?.Invoke(stored);
+            await PublishAsync(stored, cancellationToken);
             return stored;
         }
         finally
@@ -348,7 +377,7 @@ public sealed class OperationService : IDisposable
     internal async Task<Operation> SaveAsync(Operation op, CancellationToken cancellationToken)
     {
         var saved = await _store.SaveAsync(op, cancellationToken);
-        Changed?.Invoke(saved);
+        await PublishAsync(saved, cancellationToken);
         return saved;
     }
 
@@ -368,5 +397,41 @@ public sealed class OperationService : IDisposable
         var id = $"op-{now.UtcDateTime:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
         var op = new Operation(id, request, actor.Name, actor.Role, now, OperationState.PendingApproval, planned.Plan, [], [.. overrides], []);
         return new OperationResult(op, op.Plan, [], null);
+    }
+
+    private async Task PublishAsync(Operation changed, CancellationToken cancellationToken)
+    {
+        await EnsureBoardAsync(cancellationToken);
+        lock (_boardGate)
+        {
+            _board.Publish((_board.Current ?? OperationBoard.Empty).With(changed));
+        }
+    }
+
+    /// <summary>Loads the board from the store once (again after a failed load); every change is published after it.</summary>
+    private async Task EnsureBoardAsync(CancellationToken cancellationToken)
+    {
+        if (_board.Current is not null)
+        {
+            return;
+        }
+
+        await _boardLoad.WaitAsync(cancellationToken);
+        try
+        {
+            if (_board.Current is null)
+            {
+                var recent = await _store.ListAsync(OperationBoard.Size, cancellationToken);
+                var open = await _store.OpenAsync(cancellationToken);
+                lock (_boardGate)
+                {
+                    _board.Publish(OperationBoard.From(open.Concat(recent)));
+                }
+            }
+        }
+        finally
+        {
+            _boardLoad.Release();
+        }
     }
 }

@@ -63,12 +63,4 @@ public sealed class OperationsOptions
     /// <summary>How long a region must look down on every signal before the ladder acts.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan AutoFailoverAfter { get; set; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>A copy with automatic failover switched on or off; every other option as it is here.</summary>
-    public OperationsOptions With(bool autoFailover)
-    {
-        var copy = (OperationsOptions)MemberwiseClone();
-        copy.AutoFailover = autoFailover;
-        return copy;
-    }
 }

@@ -1,6 +1,9 @@
 using System.Collections.Immutable;
 using AWorld.Core.Anomalies;
+using AWorld.Core.Engine;
 using AWorld.Core.Estate;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace AWorld.Core.Telemetry;
 
@@ -40,8 +43,8 @@ public sealed class EstateMonitor
         IGlobalTableAdmin tables,
         SeriesStore store,
         EstateStateStream stream,
-        TimeProvider time,
-        TelemetryOptions options,
+        [FromKeyedServices(EstateClock.Key)] TimeProvider time,
+        IOptions<TelemetryOptions> options,
         IFaultInjector? faults = null,
         AnomalyTracker? anomalies = null)
     {
@@ -54,7 +57,7 @@ public sealed class EstateMonitor
         _store = store;
         _stream = stream;
         _time = time;
-        _options = options;
+        _options = options.Value;
         Series = MetricCatalog.SeriesFor(estate);
         foreach (var series in Series)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 
 namespace AWorld.Core.Telemetry;
 
@@ -20,9 +21,15 @@ public sealed class SeriesStore
     private readonly ConcurrentDictionary<string, Series> _series = new(StringComparer.Ordinal);
     private readonly Lock _registration = new();
 
-    public SeriesStore(SeriesStoreOptions? options = null)
+    /// <summary>The store the engine registers: sized by <c>Telemetry:Store</c>, or the defaults.</summary>
+    public SeriesStore(IOptions<TelemetryOptions>? telemetry = null)
+        : this(telemetry?.Value.Store ?? new SeriesStoreOptions())
     {
-        _options = options ?? new SeriesStoreOptions();
+    }
+
+    public SeriesStore(SeriesStoreOptions options)
+    {
+        _options = options;
         BytesPerSeries = (_options.RawPoints * 16L) + ((_options.MinutePoints + _options.QuarterHourPoints) * Tier.BytesPerPoint);
     }
 

@@ -1,3 +1,4 @@
+using AWorld.Core.Engine;
 using System.Diagnostics;
 using System.Globalization;
 using AWorld.Bench.Drills;
@@ -6,7 +7,7 @@ using AWorld.Bench.Anomalies;
 using AWorld.Bench.Live;
 using AWorld.Bench.Operations;
 using AWorld.Core.Estate;
-using AWorld.Core.Simulation;
+using AWorld.Twin;
 using AWorld.Core.Telemetry;
 
 // Benchmarks of the estate twin and the telemetry core. Run in Release, pinned to one core:

@@ -1,5 +1,5 @@
+using AWorld.Core.Engine;
 using AWorld.Console.ViewModels;
-using AWorld.Core;
 using AWorld.Core.Telemetry;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;

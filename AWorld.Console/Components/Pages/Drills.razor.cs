@@ -11,11 +11,13 @@ using MudBlazor;
 namespace AWorld.Console.Components.Pages;
 
 /// <summary>
-/// Drills: scenarios to run (live on the console's twin, or at full speed), the live drill's timeline, recurring
-/// schedules, overdue warnings, trends and history with sign-off. Every action is decided again on the server by the
-/// coordinator; the buttons only hide what a role cannot do.
+/// Drills: scenarios to run (live on the console's estate, or at full speed), the live drill's timeline, recurring
+/// schedules, overdue warnings, trends and history with sign-off. The live drill comes through the drill host's
+/// activity stream (one throttled subscription, like every live view); history, schedules and overdue warnings are read
+/// again only when the stream's revision moves. Every action is decided again on the server by the drill commands;
+/// the buttons only hide what a role cannot do.
 /// </summary>
-public sealed partial class Drills
+public sealed partial class Drills : IDisposable
 {
     private LiveDrillView? _live;
     private IReadOnlyList<DrillRunRow> _history = [];
@@ -31,10 +33,17 @@ public sealed partial class Drills
     private bool _mayRun;
     private bool _maySignOff;
     private bool _mayReadEvidence;
-    private DateTimeOffset _lastLoad;
+    private long _revision = -1;
+    private IDisposable? _subscription;
 
     [Inject]
-    public required DrillCoordinator Coordinator { get; init; }
+    public required DrillCommands Commands { get; init; }
+
+    [Inject]
+    public required DrillRepository Repository { get; init; }
+
+    [Inject]
+    public required DrillHost Host { get; init; }
 
     [Inject]
     public required DrillSchedules Schedules { get; init; }
@@ -45,25 +54,23 @@ public sealed partial class Drills
     [Inject]
     public required ISnackbar Snackbar { get; init; }
 
-    [Inject]
-    public required TimeProvider Time { get; init; }
-
     [CascadingParameter]
     public required Task<AuthenticationState> AuthenticationState { get; set; }
 
-    public void Dispose() => Coordinator.Changed -= OnChanged;
+    public void Dispose() => _subscription?.Dispose();
 
     protected override async Task OnInitializedAsync()
     {
         var user = (await AuthenticationState).User;
         var actor = OperationsEndpoints.ActorOf(user);
-        _mayRun = DrillCoordinator.MayRun(actor);
-        _maySignOff = DrillCoordinator.MaySignOff(actor);
+        _mayRun = DrillCommands.MayRun(actor);
+        _maySignOff = DrillCommands.MaySignOff(actor);
         _mayReadEvidence = Roles.EvidenceReaders.Contains(actor.Role);
         _region = Estate.Regions[0].Code;
-        _live = Coordinator.Live;
+        _live = Host.Live;
+        _revision = Host.Activity.Current?.Revision ?? 0;
         await LoadAsync();
-        Coordinator.Changed += OnChanged;
+        _subscription = Host.Activity.Subscribe(activity => InvokeAsync(() => OnActivityAsync(activity)));
     }
 
     // Buttons stay disabled in the prerendered page until the circuit is live, so that no click is lost.
@@ -82,22 +89,22 @@ public sealed partial class Drills
 
     private static string Since(DateTimeOffset? at, DateTimeOffset? from) => at is { } a && from is { } f ? DrillObserver.Format(a - f) : "—";
 
-    // The live drill moves every poll; history and schedules are read again at most every few seconds.
-    private void OnChanged() => _ = InvokeAsync(async () =>
+    // The live drill moves every step; history and schedules change only when a drill starts or ends or is signed off.
+    private async Task OnActivityAsync(DrillActivity activity)
     {
-        _live = Coordinator.Live;
-        if (Time.GetUtcNow() - _lastLoad > TimeSpan.FromSeconds(3) || _live is null)
+        _live = activity.Live;
+        if (activity.Revision != _revision)
         {
+            _revision = activity.Revision;
             await LoadAsync();
         }
 
         StateHasChanged();
-    });
+    }
 
     private async Task LoadAsync()
     {
-        _lastLoad = Time.GetUtcNow();
-        _history = await Coordinator.HistoryAsync(100);
+        _history = await Repository.HistoryAsync(100);
         _schedules = await Schedules.ListAsync();
         _overdue = await Schedules.OverdueAsync();
     }
@@ -110,17 +117,17 @@ public sealed partial class Drills
         _error = null;
         try
         {
-            var result = await Coordinator.StartAsync(new DrillRequest(scenario.Name, _region, _policy, live ? "live" : "full-speed"), await ActorAsync());
-            if (result.Succeeded)
+            var result = await Commands.StartAsync(new DrillRequest(scenario.Name, _region, _policy, live ? "live" : "full-speed"), await ActorAsync());
+            if (result.Value is { } id)
             {
-                Snackbar.Add(live ? $"Drill {result.DrillId} started; follow its timeline above." : $"Drill {result.DrillId} ran; see the history.", Severity.Success);
+                Snackbar.Add(live ? $"Drill {id} started; follow its timeline above." : $"Drill {id} ran; see the history.", Severity.Success);
             }
             else
             {
-                _error = result.Error;
+                _error = result.Failure?.Message;
             }
 
-            _live = Coordinator.Live;
+            _live = Host.Live;
             await LoadAsync();
         }
         finally
@@ -132,27 +139,27 @@ public sealed partial class Drills
     private async Task AddScheduleAsync()
     {
         var result = await Schedules.AddAsync(_cron, new DrillRequest(_scheduleScenario, _region, _policy, "full-speed"), await ActorAsync());
-        _error = result.Error;
+        _error = result.Failure?.Message;
         await LoadAsync();
     }
 
     private async Task RemoveScheduleAsync(int id)
     {
         var result = await Schedules.RemoveAsync(id, await ActorAsync());
-        _error = result.Error;
+        _error = result.Failure?.Message;
         await LoadAsync();
     }
 
     private async Task SignOffAsync(string drillId)
     {
-        var result = await Coordinator.SignOffAsync(drillId, await ActorAsync());
+        var result = await Commands.SignOffAsync(drillId, await ActorAsync());
         if (result.Succeeded)
         {
             Snackbar.Add($"Signed off {drillId}; its evidence pack now carries the sign-off.", Severity.Success);
         }
         else
         {
-            _error = result.Error;
+            _error = result.Failure?.Message;
         }
 
         await LoadAsync();

@@ -1,8 +1,9 @@
+using AWorld.Core.Engine;
 using System.Diagnostics;
 using System.Globalization;
 using AWorld.Core.Anomalies;
 using AWorld.Core.Estate;
-using AWorld.Core.Simulation;
+using AWorld.Twin;
 using AWorld.Core.Telemetry;
 
 namespace AWorld.Bench.Anomalies;

@@ -3,7 +3,7 @@ using System.Globalization;
 using AWorld.Bench.Live;
 using AWorld.Core.Drills;
 using AWorld.Core.Estate;
-using AWorld.Core.Simulation;
+using AWorld.Twin;
 
 namespace AWorld.Bench.Drills;
 

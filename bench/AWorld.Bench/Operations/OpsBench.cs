@@ -1,5 +1,6 @@
 extern alias console;
 
+using AWorld.Core.Engine;
 using System.Diagnostics;
 using System.Globalization;
 using AWorld.Bench.Live;
@@ -7,7 +8,7 @@ using AWorld.Core;
 using AWorld.Core.Estate;
 using AWorld.Core.Evidence;
 using AWorld.Core.Operations;
-using AWorld.Core.Simulation;
+using AWorld.Twin;
 using AWorld.Core.Telemetry;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

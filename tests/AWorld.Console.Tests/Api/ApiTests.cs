@@ -1,3 +1,4 @@
+using AWorld.Core.Engine;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

@@ -1,9 +1,10 @@
+using AWorld.Core.Engine;
 using AWorld.Console.Live;
 using AWorld.Console.Storage;
 using AWorld.Core;
 using AWorld.Core.Estate;
 using AWorld.Core.Evidence;
-using AWorld.Core.Simulation;
+using AWorld.Twin;
 using AWorld.Core.Telemetry;
 using Bunit;
 using Bunit.TestDoubles;

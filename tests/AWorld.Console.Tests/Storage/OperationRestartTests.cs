@@ -3,7 +3,7 @@ using AWorld.Core;
 using AWorld.Core.Estate;
 using AWorld.Core.Evidence;
 using AWorld.Core.Operations;
-using AWorld.Core.Simulation;
+using AWorld.Twin;
 using AWorld.Core.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;

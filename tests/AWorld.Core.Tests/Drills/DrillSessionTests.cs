@@ -1,6 +1,6 @@
 using AWorld.Core.Drills;
 using AWorld.Core.Operations;
-using AWorld.Core.Simulation;
+using AWorld.Twin;
 using AWorld.Core.Tests.Shared;
 
 namespace AWorld.Core.Tests.Drills;
@@ -15,7 +15,7 @@ public class DrillSessionTests
         var plan = new DrillPlan(DrillScenario.RegionOutage, "eu-west-1", ResponsePolicy.Automatic, Seed: 43);
         var session = new DrillSession(plan, h.Twin.Estate, h.Twin, h.Audit, h.AuditStore, h.Time);
         h.Service.Changed += session.Observer.ObserveOperation;
-        var truths = new List<TwinTruth>();
+        var truths = new List<EstateTruth>();
         await session.StartAsync();
 
         for (var s = 0; s < 3600; s++)

@@ -2,12 +2,12 @@ using System.Collections.Concurrent;
 using AWorld.Core.Drills;
 using AWorld.Core.Estate;
 using AWorld.Core.Operations;
-using AWorld.Core.Simulation;
+using AWorld.Twin;
 
 namespace AWorld.Core.Tests.Shared;
 
 /// <summary>A drill run with the twin's truth of every virtual second, kept for the tests that read the same drill.</summary>
-internal sealed record RecordedDrill(DrillOutcome Outcome, IReadOnlyList<TwinTruth> Truths)
+internal sealed record RecordedDrill(DrillOutcome Outcome, IReadOnlyList<EstateTruth> Truths)
 {
     public DrillReport Report => Outcome.Report;
 
@@ -34,7 +34,7 @@ internal sealed record RecordedDrill(DrillOutcome Outcome, IReadOnlyList<TwinTru
         return null;
     }
 
-    public TwinTruth TruthAt(DateTimeOffset at) => Truths.Single(t => t.At == at);
+    public EstateTruth TruthAt(DateTimeOffset at) => Truths.Single(t => t.At == at);
 }
 
 /// <summary>Runs drills on the default estate once per plan and shares the result between tests.</summary>
@@ -50,7 +50,7 @@ internal static class DrillRuns
 
     public static async Task<RecordedDrill> RunAsync(DrillPlan plan)
     {
-        var truths = new List<TwinTruth>();
+        var truths = new List<EstateTruth>();
         var runner = new DrillRunner(EstateTopology.Default, new SimulationOptions(), operations: Operations);
         var result = await runner.RunAsync(plan, truths.Add);
         Assert.True(result.Succeeded, string.Join("; ", result.Errors));

@@ -1,5 +1,5 @@
 using AWorld.Core.Estate;
-using AWorld.Core.Simulation;
+using AWorld.Twin;
 
 namespace AWorld.Core.Tests.Shared;
 
@@ -17,10 +17,10 @@ internal static class Twins
 
     public static void Run(this EstateTwin twin, TimeSpan duration) => twin.AdvanceTo(twin.Now + duration);
 
-    public static TwinRegionTruth Region(this TwinTruth truth, string code) => truth.Regions.Single(r => r.Code == code);
+    public static RegionTruth Region(this EstateTruth truth, string code) => truth.Regions.Single(r => r.Code == code);
 
     /// <summary>Steps second by second until <paramref name="condition"/> holds; returns the seconds it took, or null.</summary>
-    public static long? StepUntil(this EstateTwin twin, Func<TwinTruth, bool> condition, TimeSpan limit)
+    public static long? StepUntil(this EstateTwin twin, Func<EstateTruth, bool> condition, TimeSpan limit)
     {
         var seconds = (long)limit.TotalSeconds;
         for (long s = 0; s <= seconds; s++)

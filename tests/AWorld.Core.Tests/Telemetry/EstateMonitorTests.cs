@@ -1,5 +1,5 @@
 using AWorld.Core.Estate;
-using AWorld.Core.Simulation;
+using AWorld.Twin;
 using AWorld.Core.Telemetry;
 using Microsoft.Extensions.Time.Testing;
 

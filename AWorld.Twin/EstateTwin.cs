@@ -1,7 +1,11 @@
+using AWorld.Core.Drills;
+using AWorld.Core.Engine;
 using AWorld.Core.Estate;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using AWorld.Core.Telemetry;
 
-namespace AWorld.Core.Simulation;
+namespace AWorld.Twin;
 
 /// <summary>
 /// The estate twin: regions with their services, Route 53 health checking, DNS clients, global-table replication,
@@ -16,7 +20,7 @@ namespace AWorld.Core.Simulation;
 /// Thread-safe: every public member takes one lock. Virtual time moves only through <see cref="Step"/> and
 /// <see cref="AdvanceTo"/>; <see cref="RunOn"/> ties it to a <see cref="TimeProvider"/> (real, accelerated or fake).
 /// </remarks>
-public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITrafficRouter, IGlobalTableAdmin, IFaultInjector, ITrafficObserver, IClientThrottler, IRegionScaler, ITableRouting
+public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITrafficRouter, IGlobalTableAdmin, IFaultInjector, ITrafficObserver, IClientThrottler, IRegionScaler, ITableRouting, IGroundTruth, ISimulatedEstate
 {
     private readonly Lock _gate = new();
     private readonly SimulationOptions _options;
@@ -41,6 +45,12 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
     private double _requestsSent;
     private double _requestsFailed;
     private double _lastSecondSuccess = 1;
+
+    /// <summary>The twin the estate registration makes: configured by <c>Simulation</c>, starting at the estate clock's present.</summary>
+    public EstateTwin(EstateTopology estate, IOptions<SimulationOptions> options, [FromKeyedServices(EstateClock.Key)] TimeProvider clock)
+        : this(estate, options.Value, clock.GetUtcNow())
+    {
+    }
 
     /// <param name="estate">The topology to simulate.</param>
     /// <param name="options">The twin's knobs.</param>
@@ -106,12 +116,12 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
         }
     }
 
-    /// <summary>Simulates every whole second up to <paramref name="time"/>; earlier times are ignored.</summary>
-    public void AdvanceTo(DateTimeOffset time)
+    /// <summary>Simulates every whole second up to <paramref name="at"/>; earlier times are ignored.</summary>
+    public void AdvanceTo(DateTimeOffset at)
     {
         lock (_gate)
         {
-            var target = (long)Math.Floor((time - StartTime).TotalSeconds);
+            var target = (long)Math.Floor((at - StartTime).TotalSeconds);
             while (_second < target)
             {
                 StepCore();
@@ -130,18 +140,23 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
         return time.CreateTimer(_ => AdvanceTo(time.GetUtcNow()), null, period, period);
     }
 
+    Task<EstateTruth> IGroundTruth.ReadAsync(CancellationToken cancellationToken) => Task.FromResult(Truth());
+
+    Task<RestoredTableTruth?> IGroundTruth.RestoredTableAsync(string tableName, string region, CancellationToken cancellationToken) =>
+        Task.FromResult(RestoreTruth(tableName, region));
+
     /// <summary>What really happens in the twin, for tests, drills and the simulation summary (AWS has no such view).</summary>
-    public TwinTruth Truth()
+    public EstateTruth Truth()
     {
         lock (_gate)
         {
             var n = Estate.Regions.Length;
-            var regions = new TwinRegionTruth[n];
+            var regions = new RegionTruth[n];
             var now = _second;
             for (var r = 0; r < n; r++)
             {
                 var (writes, age) = _replication.Unreplicated(r, now);
-                regions[r] = new TwinRegionTruth(
+                regions[r] = new RegionTruth(
                     Estate.Regions[r].Code,
                     _dns.Share[r],
                     _dns.Weight(r),
@@ -152,7 +167,7 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
                     TimeSpan.FromSeconds(age));
             }
 
-            var pairs = new List<TwinPairTruth>();
+            var pairs = new List<PairTruth>();
             for (var s = 0; s < n; s++)
             {
                 for (var d = 0; d < n; d++)
@@ -160,24 +175,24 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
                     var lag = _replication.PairLagMs[s, d];
                     if (s != d && !double.IsNaN(lag))
                     {
-                        pairs.Add(new TwinPairTruth(Estate.Regions[s].Code, Estate.Regions[d].Code, lag, _down[s]));
+                        pairs.Add(new PairTruth(Estate.Regions[s].Code, Estate.Regions[d].Code, lag, _down[s]));
                     }
                 }
             }
 
-            return new TwinTruth(
+            return new EstateTruth(
                 StartTime.AddSeconds(_second),
                 regions,
                 pairs,
-                new TwinWrites(_replication.Acknowledged, _replication.Replicated, _replication.Lost, _replication.Pending),
-                new TwinClients((long)Math.Round(_requestsSent), (long)Math.Round(_requestsFailed), _lastSecondSuccess),
+                new WriteTotals(_replication.Acknowledged, _replication.Replicated, _replication.Lost, _replication.Pending),
+                new ClientTruth((long)Math.Round(_requestsSent), (long)Math.Round(_requestsFailed), _lastSecondSuccess),
                 CanaryTruth(),
                 TableTruth());
         }
     }
 
     /// <summary>The ground truth of a table created by a PITR restore, or null when there is none of that name in the region.</summary>
-    public TwinRestoreTruth? RestoreTruth(string tableName, string region)
+    public RestoredTableTruth? RestoreTruth(string tableName, string region)
     {
         lock (_gate)
         {
@@ -189,44 +204,44 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
             var t = TableIndex(job.Source);
             var expected = t < 0 ? 0 : _replication.AcknowledgedUpTo(t, (long)Math.Floor((job.PointInTime - StartTime).TotalSeconds)).Items;
             var after = _corruptAfterCutover.GetValueOrDefault((tableName, region));
-            return new TwinRestoreTruth(tableName, region, job.Source, job.PointInTime, Now >= job.ReadyAt, job.Items, job.CorruptItems, after, expected);
+            return new RestoredTableTruth(tableName, region, job.Source, job.PointInTime, Now >= job.ReadyAt, job.Items, job.CorruptItems, after, expected);
         }
     }
 
-    private TwinCanaries CanaryTruth()
+    private CanaryTruth CanaryTruth()
     {
         var n = Estate.Regions.Length;
-        var regions = new TwinCanaryRegion[n];
-        var pairs = new List<TwinCanaryPair>();
+        var regions = new CanaryRegionTruth[n];
+        var pairs = new List<CanaryPairTruth>();
         for (var r = 0; r < n; r++)
         {
             var (sequence, ack) = _replication.LastCanary(r);
             var table = _replication.CanaryTable(r);
-            regions[r] = new TwinCanaryRegion(Estate.Regions[r].Code, table < 0 ? "" : Estate.Tables[table].Name, sequence,
+            regions[r] = new CanaryRegionTruth(Estate.Regions[r].Code, table < 0 ? "" : Estate.Tables[table].Name, sequence,
                 double.IsNaN(ack) ? null : StartTime.AddSeconds(ack), _replication.CanariesLost(r));
             for (var d = 0; d < n; d++)
             {
                 if (d != r && table >= 0 && Estate.Tables[table].Replicas.Contains(Estate.Regions[d].Code))
                 {
-                    pairs.Add(new TwinCanaryPair(Estate.Regions[r].Code, Estate.Regions[d].Code, _replication.CanaryReceived(r, d)));
+                    pairs.Add(new CanaryPairTruth(Estate.Regions[r].Code, Estate.Regions[d].Code, _replication.CanaryReceived(r, d)));
                 }
             }
         }
 
-        return new TwinCanaries(regions, pairs);
+        return new CanaryTruth(regions, pairs);
     }
 
-    private List<TwinTableTruth> TableTruth()
+    private List<TableTruth> TableTruth()
     {
-        var tables = new List<TwinTableTruth>(Estate.Tables.Length);
+        var tables = new List<TableTruth>(Estate.Tables.Length);
         for (var t = 0; t < Estate.Tables.Length; t++)
         {
             var table = Estate.Tables[t];
             var first = _replication.FirstCorruptAckSeconds[t];
             var active = table.Replicas
-                .Select(code => new TwinActiveTable(code, ActiveTable(table.Name, code), CorruptHeld(t, table.Name, code)))
+                .Select(code => new ActiveTableTruth(code, ActiveTable(table.Name, code), CorruptHeld(t, table.Name, code)))
                 .ToList();
-            tables.Add(new TwinTableTruth(table.Name, _replication.AcknowledgedUpTo(t, _second).Items, _replication.CorruptWrites(t),
+            tables.Add(new TableTruth(table.Name, _replication.AcknowledgedUpTo(t, _second).Items, _replication.CorruptWrites(t),
                 double.IsNaN(first) ? null : StartTime.AddSeconds(first), active));
         }
 
@@ -342,69 +357,3 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
     private static DateTimeOffset TruncateToSecond(DateTimeOffset t) =>
         new(t.Ticks - (t.Ticks % TimeSpan.TicksPerSecond), t.Offset);
 }
-
-/// <summary>The twin's ground truth at one moment.</summary>
-public sealed record TwinTruth(
-    DateTimeOffset At,
-    IReadOnlyList<TwinRegionTruth> Regions,
-    IReadOnlyList<TwinPairTruth> Pairs,
-    TwinWrites Writes,
-    TwinClients Clients,
-    TwinCanaries Canaries,
-    IReadOnlyList<TwinTableTruth> Tables);
-
-/// <summary>
-/// One region's truth: the share of client traffic sent to it (whether or not it answers), its record weight,
-/// Route 53's overall view, whether it is down, and its writes that no other region has yet.
-/// </summary>
-public sealed record TwinRegionTruth(string Code, double TrafficShare, int Weight, bool Route53Healthy, double Route53PercentHealthy, bool Down, long UnreplicatedWrites, TimeSpan OldestUnreplicatedAge);
-
-public sealed record TwinPairTruth(string From, string To, double LagMs, bool SourceDown);
-
-/// <summary>Write totals: acknowledged = replicated (reached another region) + lost + pending.</summary>
-public sealed record TwinWrites(long Acknowledged, long Replicated, long Lost, long Pending);
-
-/// <summary>Requests clients sent, those that failed, and the success ratio of the last second.</summary>
-public sealed record TwinClients(long Requests, long Failed, double LastSecondSuccessRatio);
-
-/// <summary>
-/// The canary writers' truth: each region writes one sequence-numbered canary item a second into its canary table
-/// while it accepts writes; each (source, receiver) pair says the newest canary of the source the receiver holds.
-/// </summary>
-public sealed record TwinCanaries(IReadOnlyList<TwinCanaryRegion> Regions, IReadOnlyList<TwinCanaryPair> Pairs)
-{
-    public TwinCanaryRegion Region(string code) => Regions.First(r => r.Code == code);
-
-    /// <summary>The newest canary of <paramref name="from"/> that <paramref name="to"/> holds (0 when none, or no such pair).</summary>
-    public long Received(string from, string to) => Pairs.FirstOrDefault(p => p.From == from && p.To == to)?.LastReceivedSequence ?? 0;
-}
-
-/// <summary>A region's canary writer: its table, newest acknowledged sequence and when, and canaries lost when the region failed.</summary>
-public sealed record TwinCanaryRegion(string Code, string Table, long LastSequence, DateTimeOffset? LastAcknowledgedAt, long Lost);
-
-public sealed record TwinCanaryPair(string From, string To, long LastReceivedSequence);
-
-/// <summary>
-/// A global table's truth: items written during the run (all regions), corrupt items written by bad deploys and the
-/// first one's acknowledgement time, and for each region the physical table its application uses and the corrupt
-/// items in it.
-/// </summary>
-public sealed record TwinTableTruth(string Table, long Items, long CorruptWrites, DateTimeOffset? FirstCorruptWriteAt, IReadOnlyList<TwinActiveTable> ActiveTables);
-
-public sealed record TwinActiveTable(string Region, string PhysicalTable, long CorruptItems);
-
-/// <summary>
-/// A restored table's truth: the point in time it was restored to, whether it is ready, the items and corrupt items it
-/// holds from the restore, corrupt items written into it after a cutover, and the items the source had acknowledged
-/// up to the point in time (what it should hold).
-/// </summary>
-public sealed record TwinRestoreTruth(
-    string Table,
-    string Region,
-    string Source,
-    DateTimeOffset PointInTime,
-    bool Ready,
-    long Items,
-    long CorruptItems,
-    long CorruptWrittenAfterCutover,
-    long ExpectedItems);

@@ -1,6 +1,6 @@
 using AWorld.Core.Estate;
 
-namespace AWorld.Core.Simulation;
+namespace AWorld.Twin;
 
 /// <summary>
 /// The API's Route 53 record set and the population of clients that resolve it. Each client caches its answer

@@ -1,6 +1,7 @@
+using AWorld.Core;
 using Microsoft.Extensions.Options;
 
-namespace AWorld.Core.Simulation;
+namespace AWorld.Twin;
 
 public sealed class SimulationOptionsValidator : IValidateOptions<SimulationOptions>
 {

@@ -1,4 +1,5 @@
-using AWorld.Core.Simulation;
+using AWorld.Core.Engine;
+using AWorld.Twin;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AWorld.Core.Tests.Simulation;

@@ -1,6 +1,6 @@
 using AWorld.Core.Estate;
 
-namespace AWorld.Core.Simulation;
+namespace AWorld.Twin;
 
 /// <summary>
 /// Global-table replication. Every replica region has a write stream per table: writes are sequence-numbered and

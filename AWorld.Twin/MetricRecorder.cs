@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using AWorld.Core.Estate;
 using AWorld.Core.Telemetry;
 
-namespace AWorld.Core.Simulation;
+namespace AWorld.Twin;
 
 /// <summary>
 /// What the twin's CloudWatch holds: one value per series per second for the last <see cref="RetentionSeconds"/>,

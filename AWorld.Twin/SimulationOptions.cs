@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace AWorld.Core.Simulation;
+namespace AWorld.Twin;
 
 /// <summary>The twin's knobs, bound from the <c>Simulation</c> section. Defaults describe a mid-sized estate.</summary>
 public sealed class SimulationOptions

@@ -1,6 +1,7 @@
+using AWorld.Core.Estate;
 using AWorld.Core.Telemetry;
 
-namespace AWorld.Core.Simulation;
+namespace AWorld.Twin;
 
 /// <summary>
 /// The services of one region (API Gateway → Lambda → DynamoDB, MemoryDB beside): turns the traffic clients send
@@ -50,7 +51,7 @@ internal sealed class RegionModel
     public Dictionary<string, double> ClientLimits { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The region's clients (API keys) by current rate, with their usual rate and limit.</summary>
-    public IReadOnlyList<Estate.ClientRate> TopClients(int count, FaultBook faults)
+    public IReadOnlyList<ClientRate> TopClients(int count, FaultBook faults)
     {
         var storming = faults.StormMultiplier[_region] > 1 ? faults.StormClient[_region] ?? DefaultStormClient : null;
         return Enumerable.Range(1, TenantCount)
@@ -60,7 +61,7 @@ internal sealed class RegionModel
                 var baseline = TenantShares[k - 1] * LastSentRps;
                 var rate = name == storming ? baseline * faults.StormMultiplier[_region] : baseline;
                 var reduced = ClientLimits.TryGetValue(name, out var limit);
-                return new Estate.ClientRate(name, rate, baseline, reduced ? limit : _options.ClientRateLimitRequestsPerSecond, reduced);
+                return new ClientRate(name, rate, baseline, reduced ? limit : _options.ClientRateLimitRequestsPerSecond, reduced);
             })
             .OrderByDescending(c => c.RequestsPerSecond)
             .Take(count)

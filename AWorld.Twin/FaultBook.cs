@@ -1,6 +1,6 @@
 using AWorld.Core.Estate;
 
-namespace AWorld.Core.Simulation;
+namespace AWorld.Twin;
 
 /// <summary>The twin's faults, and their combined effect on each region at the current step.</summary>
 internal sealed class FaultBook

@@ -1,7 +1,7 @@
 using AWorld.Core.Estate;
 using AWorld.Core.Telemetry;
 
-namespace AWorld.Core.Simulation;
+namespace AWorld.Twin;
 
 public sealed partial class EstateTwin
 {
@@ -164,6 +164,8 @@ public sealed partial class EstateTwin
             return Task.FromResult(_faults.Pending(StartTime.AddSeconds(_second)));
         }
     }
+
+    Task<IReadOnlyList<ActiveFault>> IFaultInjector.HistoryAsync(CancellationToken cancellationToken) => Task.FromResult(FaultHistory());
 
     /// <summary>Schedules a fault <see cref="FaultSpec.Delay"/> after the twin's present.</summary>
     /// <exception cref="ArgumentException">The spec does not fit the estate; the message says why.</exception>

@@ -1,7 +1,11 @@
+using AWorld.Core.Engine;
 using AWorld.Core.Estate;
 using AWorld.Core.Telemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
-namespace AWorld.Core.Simulation;
+namespace AWorld.Twin;
 
 /// <summary>A headless run: how long, which seed, which faults (each with its start offset in <see cref="FaultSpec.Delay"/>).</summary>
 public sealed record SimulationRun(TimeSpan Duration, long Seed, IReadOnlyList<FaultSpec> Faults);
@@ -19,19 +23,20 @@ public static class SimulationRunner
     /// </summary>
     private const double ShareResolution = 0.05;
 
-    public static async Task<SimulationSummary> RunAsync(
-        EstateTopology estate,
-        SimulationOptions options,
-        TelemetryOptions telemetry,
-        SimulationRun run,
-        CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs a fresh twin, built from the same registration as the console (<see cref="HeadlessEstate"/>) with
+    /// <paramref name="configuration"/>'s Estate, Simulation and Telemetry sections, and its monitor (no ladder, no
+    /// executor: this is the estate left to itself, as it would be without the console acting).
+    /// </summary>
+    public static async Task<SimulationSummary> RunAsync(IConfiguration configuration, SimulationRun run, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(run.Duration, TimeSpan.Zero);
-        var twin = new EstateTwin(estate, options, seed: run.Seed);
-        var clock = VirtualClock.Manual(twin.StartTime);
-        var store = new SeriesStore(telemetry.Store);
-        var stream = new EstateStateStream(clock);
-        var monitor = new EstateMonitor(estate, twin, twin, twin, store, stream, clock, telemetry, twin);
+        await using var world = HeadlessEstate.Create(configuration, new TwinSandbox(), run.Seed);
+        var estate = world.Services.GetRequiredService<EstateTopology>();
+        var telemetry = world.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value;
+        var twin = world.Services.GetRequiredService<EstateTwin>();
+        var monitor = world.Services.GetRequiredService<EstateMonitor>();
+        var clock = world.Clock;
         foreach (var fault in run.Faults)
         {
             twin.Inject(fault, "aworld simulate");

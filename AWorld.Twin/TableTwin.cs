@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using AWorld.Core.Estate;
 
-namespace AWorld.Core.Simulation;
+namespace AWorld.Twin;
 
 /// <summary>
 /// The global tables' control plane: replicas, continuous backups (PITR) and restores. Backups were enabled well

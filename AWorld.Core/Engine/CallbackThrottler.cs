@@ -1,4 +1,4 @@
-namespace AWorld.Core.Telemetry;
+namespace AWorld.Core.Engine;
 
 /// <summary>
 /// Calls back at most once per interval: a signal inside the interval queues one call for its end, and further

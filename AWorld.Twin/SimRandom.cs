@@ -1,4 +1,4 @@
-namespace AWorld.Core.Simulation;
+namespace AWorld.Twin;
 
 /// <summary>
 /// xoshiro256** seeded through SplitMix64: fast, and the same numbers on every machine and .NET version, which

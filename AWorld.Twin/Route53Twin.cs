@@ -1,7 +1,7 @@
 using AWorld.Core.Estate;
 using AWorld.Core.Telemetry;
 
-namespace AWorld.Core.Simulation;
+namespace AWorld.Twin;
 
 /// <summary>
 /// Route 53 health checking as AWS documents it: every checker location probes the endpoint once per request

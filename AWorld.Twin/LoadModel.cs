@@ -1,4 +1,4 @@
-namespace AWorld.Core.Simulation;
+namespace AWorld.Twin;
 
 /// <summary>
 /// The estate's demand: a daily curve from the trough to the peak hour, a quieter weekend, and slow

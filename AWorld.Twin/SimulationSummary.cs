@@ -1,4 +1,4 @@
-namespace AWorld.Core.Simulation;
+namespace AWorld.Twin;
 
 /// <summary>
 /// What a headless run of the twin produced. Everything in it derives from the seed, the estate and the faults,

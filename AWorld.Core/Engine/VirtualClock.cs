@@ -1,4 +1,4 @@
-namespace AWorld.Core.Simulation;
+namespace AWorld.Core.Engine;
 
 /// <summary>
 /// The twin's clock. <see cref="Accelerated"/> follows a real clock at <see cref="Speed"/> virtual seconds per
