@@ -18,7 +18,7 @@ namespace AWorld.Twin;
 /// (its application fails on the items it cannot read) for as long as the table it uses holds corrupt items; other
 /// regions run the previous version, which skips them.
 /// Thread-safe: every public member takes one lock. Virtual time moves only through <see cref="Step"/> and
-/// <see cref="AdvanceTo"/>; <see cref="RunOn"/> ties it to a <see cref="TimeProvider"/> (real, accelerated or fake).
+/// <see cref="AdvanceTo"/>; the engine's estate loop calls the latter with the estate clock's present.
 /// </remarks>
 public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITrafficRouter, IGlobalTableAdmin, IFaultInjector, ITrafficObserver, IClientThrottler, IRegionScaler, ITableRouting, IGroundTruth, ISimulatedEstate
 {
@@ -127,17 +127,6 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
                 StepCore();
             }
         }
-    }
-
-    /// <summary>
-    /// Keeps the twin at <paramref name="time"/>'s present: a timer on that provider advances it every
-    /// <paramref name="tick"/> (virtual time). Dispose the result to stop. With a <c>FakeTimeProvider</c>, each
-    /// <c>Advance</c> moves the twin along; nothing sleeps.
-    /// </summary>
-    public IDisposable RunOn(TimeProvider time, TimeSpan? tick = null)
-    {
-        var period = tick ?? TimeSpan.FromSeconds(1);
-        return time.CreateTimer(_ => AdvanceTo(time.GetUtcNow()), null, period, period);
     }
 
     Task<EstateTruth> IGroundTruth.ReadAsync(CancellationToken cancellationToken) => Task.FromResult(Truth());

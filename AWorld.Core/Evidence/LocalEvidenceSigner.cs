@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 
 namespace AWorld.Core.Evidence;
@@ -109,16 +110,36 @@ public sealed class LocalEvidenceSigner : IEvidenceSigner, IDisposable
             writer.Write(key.ExportPkcs8PrivateKeyPem());
         }
 
-        try
+        // No overwrite: when another instance got there first, its key stays and ours is dropped. On Unix,
+        // File.Move(overwrite: false) checks and then renames, so two racing instances could both "win" and one would
+        // sign with a key the file no longer holds; link(2) fails atomically when the name exists.
+        if (OperatingSystem.IsWindows())
         {
-            // No overwrite: when another instance got there first, its key stays and ours is dropped.
-            File.Move(temporary, KeyPath, overwrite: false);
+            try
+            {
+                File.Move(temporary, KeyPath, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(KeyPath))
+            {
+                File.Delete(temporary);
+            }
+
+            return;
         }
-        catch (IOException) when (File.Exists(KeyPath))
+
+        var linked = Link(temporary, KeyPath) == 0;
+        var error = Marshal.GetLastPInvokeError();
+        File.Delete(temporary);
+        if (!linked && error != AlreadyExists)
         {
-            File.Delete(temporary);
+            throw new EvidenceKeyException($"The evidence signing key {KeyPath} could not be created (errno {error}). Give the console's user write access to {directory}.");
         }
     }
+
+    private const int AlreadyExists = 17; // EEXIST
+
+    [DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    private static extern int Link([MarshalAs(UnmanagedType.LPUTF8Str)] string existing, [MarshalAs(UnmanagedType.LPUTF8Str)] string created);
 }
 
 /// <summary>The evidence signing key file exists but cannot be used; the message names the file and the fix.</summary>

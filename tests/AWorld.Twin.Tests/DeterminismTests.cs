@@ -1,8 +1,7 @@
 using AWorld.Core.Estate;
 using AWorld.Core.Telemetry;
-using AWorld.Core.Tests.Shared;
 
-namespace AWorld.Core.Tests.Simulation;
+namespace AWorld.Twin.Tests;
 
 public class DeterminismTests
 {

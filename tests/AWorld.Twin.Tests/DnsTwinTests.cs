@@ -1,7 +1,6 @@
 using AWorld.Core.Estate;
-using AWorld.Core.Tests.Shared;
 
-namespace AWorld.Core.Tests.Simulation;
+namespace AWorld.Twin.Tests;
 
 public class DnsTwinTests
 {

@@ -1,9 +1,7 @@
 using AWorld.Core.Estate;
-using AWorld.Twin;
 using AWorld.Core.Telemetry;
-using AWorld.Core.Tests.Shared;
 
-namespace AWorld.Core.Tests.Simulation;
+namespace AWorld.Twin.Tests;
 
 /// <summary>Each fault kind shows in the metrics an operator would look at, and only in its region.</summary>
 public class FaultEffectTests

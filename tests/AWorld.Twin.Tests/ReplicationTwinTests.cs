@@ -1,7 +1,6 @@
 using AWorld.Core.Estate;
-using AWorld.Core.Tests.Shared;
 
-namespace AWorld.Core.Tests.Simulation;
+namespace AWorld.Twin.Tests;
 
 public class ReplicationTwinTests
 {
@@ -83,6 +82,6 @@ public class ReplicationTwinTests
         Assert.Equal(w.Acknowledged, w.Replicated + w.Lost + w.Pending);
     }
 
-    private static double Lag(AWorld.Core.Simulation.EstateTwin twin, string from, string to) =>
+    private static double Lag(EstateTwin twin, string from, string to) =>
         twin.Truth().Pairs.Single(p => p.From == from && p.To == to).LagMs;
 }

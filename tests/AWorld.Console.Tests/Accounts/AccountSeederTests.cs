@@ -61,8 +61,13 @@ public sealed class AccountSeederTests : IDisposable
         var options = new DbContextOptionsBuilder<ConsoleDbContext>().UseSqlite($"Data Source={_database}").Options;
         var contexts = new Factory(options);
         var estate = EstateTopology.From(new EstateOptions { Provider = provider });
+        await using (var db = contexts.CreateDbContext())
+        {
+            await db.Database.MigrateAsync();
+        }
+
         var seeder = new AccountSeeder(contexts, new PasswordHasher<UserAccount>(), estate, Options.Create(new DemoOptions()), TimeProvider.System, NullLogger<AccountSeeder>.Instance);
-        await seeder.StartAsync(CancellationToken.None);
+        await seeder.SeedAsync(CancellationToken.None);
         return contexts;
     }
 

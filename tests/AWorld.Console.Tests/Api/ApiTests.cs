@@ -1,4 +1,3 @@
-using AWorld.Core.Engine;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -171,7 +170,7 @@ public sealed class ApiTests : IDisposable
         Assert.Equal(20, (await ok.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("speed").GetDouble());
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("'speed' is -1", await Error(bad), StringComparison.Ordinal);
-        var clock = _factory.Services.GetRequiredService<AWorld.Core.Simulation.VirtualClock>();
+        var clock = _factory.Services.GetRequiredService<AWorld.Core.Engine.VirtualClock>();
         var before = clock.GetUtcNow();
         _factory.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(TimeSpan.FromSeconds(20), clock.GetUtcNow() - before);

@@ -162,19 +162,20 @@ public sealed class DrillsApiTests : IDisposable
     }
 
     [Fact]
-    public async Task DrillLeftRunningByAnEarlierProcess_IsMarkedInterrupted_AtStart()
+    public async Task DrillLeftRunningByAnEarlierProcess_IsMarkedInterrupted_BeforeAnythingElseStarts()
     {
-        var contexts = _factory.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<AWorld.Console.Storage.ConsoleDbContext>>();
-        await using (var db = await contexts.CreateDbContextAsync())
+        var data = Path.Combine(Path.GetTempPath(), "aworld-restart-" + Guid.NewGuid().ToString("N"));
+        using (var before = new ConsoleFactory(data))
         {
-            db.Drills.Add(new AWorld.Console.Storage.DrillRunRow { Id = "drill-before-restart", Scenario = "region-outage", Region = "eu-west-1", Policy = "Automatic", Mode = "live", StartedBy = "operator", State = "Running" });
+            var contexts = before.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<AWorld.Console.Storage.ConsoleDbContext>>();
+            await using var db = await contexts.CreateDbContextAsync();
+            db.Drills.Add(new AWorld.Console.Storage.DrillRunRow { Id = "drill-before-restart", Scenario = "region-outage", Region = "eu-west-1", Policy = "Automatic", Mode = "live", StartedBy = "operator", State = AWorld.Console.Storage.DrillRunState.Running });
             await db.SaveChangesAsync();
         }
 
-        var marked = await _factory.Services.GetRequiredService<DrillCoordinator>().MarkInterruptedAsync();
-
-        Assert.Equal(1, marked);
-        using var noc = await _factory.ClientForAsync("noc");
+        // A new process on the same data directory: its start-up closes the drill before the first request is served.
+        using var after = new ConsoleFactory(data, keepData: false);
+        using var noc = await after.ClientForAsync("noc");
         var row = Assert.Single((await noc.GetFromJsonAsync<JsonElement>("/api/drills")).EnumerateArray());
         Assert.Equal("Failed", row.GetProperty("state").GetString());
         Assert.StartsWith("Interrupted: the console restarted", row.GetProperty("verdict").GetString(), StringComparison.Ordinal);

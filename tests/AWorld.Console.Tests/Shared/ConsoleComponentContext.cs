@@ -1,25 +1,25 @@
 using AWorld.Core.Engine;
 using AWorld.Console.Live;
 using AWorld.Console.Storage;
-using AWorld.Core;
-using AWorld.Core.Estate;
 using AWorld.Core.Evidence;
+using AWorld.Core.Operations;
 using AWorld.Twin;
 using AWorld.Core.Telemetry;
 using Bunit;
 using Bunit.TestDoubles;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 
 namespace AWorld.Console.Tests.Shared;
 
 /// <summary>
-/// A bunit context with the console's real services around a twin on a fake clock: the state stream, the series
-/// store, the simulation control and the audit log in a temporary SQLite file. JS interop is loose (charts are
-/// exercised in the browser tests).
+/// A bunit context with the console's real services around a twin on a fake clock, built by the engine's own
+/// registration (<c>AddAWorldCore</c> + <c>AddTwinEstate</c>): the state stream, the series store, the anomaly tracker,
+/// the operations engine, the simulation control and the audit log, with the stores in a temporary SQLite file. JS
+/// interop is loose (charts are exercised in the browser tests).
 /// </summary>
 public sealed class ConsoleComponentContext : BunitContext
 {
@@ -32,19 +32,17 @@ public sealed class ConsoleComponentContext : BunitContext
         Services.AddMudServices();
         Services.AddSingleton<TimeProvider>(Time);
         Services.AddKeyedSingleton<TimeProvider>(EstateClock.Key, Time);
-        Services.AddSingleton(EstateTopology.Default);
-        Services.AddSingleton(Twin);
-        Services.AddSingleton<IFaultInjector>(Twin);
-        Services.AddSingleton(Stream);
-        Services.AddSingleton(Store);
-        Services.AddSingleton(Options.Create(new TelemetryOptions()));
         Services.AddDbContextFactory<ConsoleDbContext>(o => o.UseSqlite($"Data Source={_database}"));
         Services.AddSingleton<IAuditStore, EfAuditStore>();
-        Services.AddSingleton<AuditLog>();
+        Services.AddSingleton<IOperationStore, EfOperationStore>();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Simulation:Seed"] = "5",
+            ["Anomalies:Detector:LearningPoints"] = "300",
+        }).Build();
+        Services.AddAWorldCore(configuration).AddTwinEstate(configuration);
         Services.AddSingleton<SimulationControl>();
-        Services.AddSingleton(Anomalies);
         Services.AddSingleton<AWorld.Console.Anomalies.AnomalyAcknowledgements>();
-        Monitor = new EstateMonitor(EstateTopology.Default, Twin, Twin, Twin, Store, Stream, Time, new TelemetryOptions(), Twin);
 
         using var db = new ConsoleDbContext(new DbContextOptionsBuilder<ConsoleDbContext>().UseSqlite($"Data Source={_database}").Options);
         db.Database.Migrate();
@@ -57,29 +55,23 @@ public sealed class ConsoleComponentContext : BunitContext
 
     public FakeTimeProvider Time { get; } = new(Start);
 
-    public EstateTwin Twin { get; } = new(EstateTopology.Default, new SimulationOptions { Seed = 5 }, Start);
+    public EstateTwin Twin => Services.GetRequiredService<EstateTwin>();
 
-    public SeriesStore Store { get; } = new();
+    public SeriesStore Store => Services.GetRequiredService<SeriesStore>();
 
-    /// <summary>The anomaly tracker, not wired to the monitor: tests feed it the points they need.</summary>
-    public AWorld.Core.Anomalies.AnomalyTracker Anomalies => _anomalies ??= new(Store, new() { Detector = new() { LearningPoints = 300 } });
+    /// <summary>The anomaly tracker the monitor feeds; tests may feed it the points they need directly.</summary>
+    public AWorld.Core.Anomalies.AnomalyTracker Anomalies => Services.GetRequiredService<AWorld.Core.Anomalies.AnomalyTracker>();
 
-    private AWorld.Core.Anomalies.AnomalyTracker? _anomalies;
+    public EstateStateStream Stream => Services.GetRequiredService<EstateStateStream>();
 
-    public EstateStateStream Stream => _stream ??= new EstateStateStream(Time);
-
-    public EstateMonitor Monitor { get; }
-
-    private EstateStateStream? _stream;
-
-    /// <summary>Moves the twin and the clock on second by second, polling as the console's driver does.</summary>
+    /// <summary>Moves the clock on second by second, running one step of the engine's loop each time, as the console's driver does.</summary>
     public async Task AdvanceAsync(TimeSpan duration)
     {
+        var loop = Services.GetRequiredService<EstateLoop>();
         for (var s = 0; s < duration.TotalSeconds; s++)
         {
             Time.Advance(TimeSpan.FromSeconds(1));
-            Twin.AdvanceTo(Time.GetUtcNow());
-            await Monitor.PollAsync();
+            await loop.StepAsync();
         }
     }
 

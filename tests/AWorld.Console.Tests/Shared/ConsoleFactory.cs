@@ -17,7 +17,16 @@ public sealed class ConsoleFactory : WebApplicationFactory<Program>
 {
     public const string Password = "aworld-demo";
 
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "aworld-tests-" + Guid.NewGuid().ToString("N"));
+    private readonly string _data;
+    private readonly bool _keepData;
+
+    /// <param name="dataDirectory">The data directory; a new temporary one when null. Two factories on one directory play a restart.</param>
+    /// <param name="keepData">Leave the directory when disposed (for the next factory of a restart).</param>
+    public ConsoleFactory(string? dataDirectory = null, bool? keepData = null)
+    {
+        _data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "aworld-tests-" + Guid.NewGuid().ToString("N"));
+        _keepData = keepData ?? dataDirectory is not null;
+    }
 
     /// <summary>Starts at the real present so that bearer tokens (validated against the wall clock) stay valid.</summary>
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
@@ -69,6 +78,12 @@ public sealed class ConsoleFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (_keepData)
+        {
+            return;
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
             Directory.Delete(_data, recursive: true);

@@ -5,7 +5,10 @@ using AWorld.Core.Evidence;
 using AWorld.Core.Operations;
 using AWorld.Twin;
 using AWorld.Core.Telemetry;
+using AWorld.Core.Engine;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AWorld.Console.Tests.Storage;
@@ -20,19 +23,17 @@ public sealed class OperationRestartTests : IDisposable
     private readonly string _database = Path.Combine(Path.GetTempPath(), $"aworld-restart-{Guid.NewGuid():N}.db");
     private readonly FakeTimeProvider _time = new(Start);
     private readonly EstateTwin _twin = new(EstateTopology.Default, new SimulationOptions { Seed = 11 }, Start);
-    private readonly EstateStateStream _stream;
-    private readonly EstateMonitor _monitor;
+    private readonly List<ServiceProvider> _processes = [];
 
     public OperationRestartTests()
     {
-        _stream = new EstateStateStream(_time);
-        _monitor = new EstateMonitor(_twin.Estate, _twin, _twin, _twin, new SeriesStore(), _stream, _time, new TelemetryOptions(), _twin);
         using var db = new Factory(_database).CreateDbContext();
         db.Database.Migrate();
     }
 
     public void Dispose()
     {
+        _processes.ForEach(p => p.Dispose());
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         File.Delete(_database);
     }
@@ -65,7 +66,6 @@ public sealed class OperationRestartTests : IDisposable
         }
 
         Assert.True(killed);
-        first.Service.Dispose();
         var second = Process();
         for (var s = 0; s < 900 && (await second.Store.GetAsync(op.Id, default))!.IsOpen; s++)
         {
@@ -81,30 +81,39 @@ public sealed class OperationRestartTests : IDisposable
         var verification = await second.Audit.VerifyAsync();
         Assert.True(verification.Verified, verification.Problem);
         Assert.Single((await second.Audit.RecentAsync(500, "operation.finish")));
-        second.Service.Dispose();
     }
 
+    /// <summary>A console process as the console registers its engine: its own services over the surviving file and twin.</summary>
     private ConsoleProcess Process()
     {
-        var contexts = new Factory(_database);
-        var store = new EfOperationStore(contexts);
-        var audit = new AuditLog(new EfAuditStore(contexts), _time);
-        var service = new OperationService(_twin.Estate, store, _twin, _stream, audit, _time, new OperationsOptions());
-        return new ConsoleProcess(store, audit, service, new OperationExecutor(service, store, _twin, _twin, _twin, _time));
+        var configuration = new ConfigurationBuilder().Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(_time);
+        services.AddKeyedSingleton<TimeProvider>(EstateClock.Key, _time);
+        services.AddSingleton<IDbContextFactory<ConsoleDbContext>>(new Factory(_database));
+        services.AddSingleton<IOperationStore, EfOperationStore>();
+        services.AddSingleton<IAuditStore, EfAuditStore>();
+        services.AddSingleton(_twin);
+        services.AddAWorldCore(configuration).AddTwinEstate(configuration);
+        var provider = services.BuildServiceProvider();
+        _processes.Add(provider);
+        return new ConsoleProcess((EfOperationStore)provider.GetRequiredService<IOperationStore>(), provider.GetRequiredService<AuditLog>(), provider.GetRequiredService<OperationService>(),
+            provider.GetRequiredService<OperationExecutor>(), provider.GetRequiredService<EstateMonitor>());
     }
 
+    /// <summary>Steps the twin, the process's monitor and its executor (the ladder stays out of this test).</summary>
     private async Task AdvanceAsync(ConsoleProcess process, TimeSpan duration)
     {
         for (var s = 0; s < duration.TotalSeconds; s++)
         {
             _time.Advance(TimeSpan.FromSeconds(1));
             _twin.AdvanceTo(_time.GetUtcNow());
-            await _monitor.PollAsync();
+            await process.Monitor.PollAsync();
             await process.Executor.TickAsync();
         }
     }
 
-    private sealed record ConsoleProcess(EfOperationStore Store, AuditLog Audit, OperationService Service, OperationExecutor Executor);
+    private sealed record ConsoleProcess(EfOperationStore Store, AuditLog Audit, OperationService Service, OperationExecutor Executor, EstateMonitor Monitor);
 
     private sealed class Factory(string path) : IDbContextFactory<ConsoleDbContext>
     {

@@ -161,11 +161,11 @@ public partial class DrillRunnerTests
     public async Task BadDeploy_WithARestoreTimeoutShorterThanTheRestore_FailsAndSaysWhy()
     {
         // The 40 GB table restores in 8 min + 45 s/GB = 38 min in the twin; a 20 min restore timeout cannot see it finish.
-        var runner = new DrillRunner(EstateTopology.Default, operations: new OperationsOptions { RestoreTimeout = TimeSpan.FromMinutes(20) });
+        var runner = Engines.Runner(("Operations:RestoreTimeout", "00:20:00"));
 
         var result = await runner.RunAsync(new DrillPlan(DrillScenario.BadDeploy, Target, ResponsePolicy.Human, Seed: 42, ObserveFor: TimeSpan.FromMinutes(40)));
 
-        var report = result.Outcome!.Report;
+        var report = result.Value!.Report;
         Assert.False(report.Passed);
         Assert.Null(report.Rto.Achieved);
         Assert.Contains(report.Deviations, d => d.Contains("Not verified within", StringComparison.Ordinal));
@@ -174,10 +174,10 @@ public partial class DrillRunnerTests
     [Fact]
     public async Task BadDeploy_WithAutomaticPolicy_IsRefusedWithTheFix()
     {
-        var result = await new DrillRunner(EstateTopology.Default).RunAsync(new DrillPlan(DrillScenario.BadDeploy, Target, ResponsePolicy.Automatic));
+        var result = await Engines.Runner().RunAsync(new DrillPlan(DrillScenario.BadDeploy, Target, ResponsePolicy.Automatic));
 
-        Assert.False(result.Succeeded);
-        Assert.Contains(result.Errors, e => e.Contains("use policy Human", StringComparison.Ordinal));
+        Assert.Equal(FailureKind.Invalid, result.Failure?.Kind);
+        Assert.Contains("use policy Human", result.Failure!.Message, StringComparison.Ordinal);
     }
 
     [Fact]

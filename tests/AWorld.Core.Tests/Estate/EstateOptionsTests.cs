@@ -1,5 +1,7 @@
+using AWorld.Core.Engine;
 using AWorld.Core.Estate;
 using Microsoft.Extensions.Configuration;
+using AWorld.Twin;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -115,7 +117,7 @@ public class EstateOptionsTests
     private static EstateTopology Resolve(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        using var services = new ServiceCollection().AddAWorldCore(configuration).BuildServiceProvider();
+        using var services = new ServiceCollection().AddAWorldCore(configuration).AddTwinEstate(configuration).BuildServiceProvider();
         return services.GetRequiredService<EstateTopology>();
     }
 }

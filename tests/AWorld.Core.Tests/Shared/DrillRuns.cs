@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using AWorld.Core.Drills;
-using AWorld.Core.Estate;
-using AWorld.Core.Operations;
-using AWorld.Twin;
 
 namespace AWorld.Core.Tests.Shared;
 
@@ -42,18 +39,14 @@ internal static class DrillRuns
 {
     private static readonly ConcurrentDictionary<string, Lazy<Task<RecordedDrill>>> Cache = new();
 
-    /// <summary>The engine's defaults: restores (38 virtual minutes for the 40 GB players table) have their own 6 h timeout.</summary>
-    public static OperationsOptions Operations => new();
-
     public static Task<RecordedDrill> GetAsync(string key, DrillPlan plan) =>
         Cache.GetOrAdd(key, _ => new Lazy<Task<RecordedDrill>>(() => RunAsync(plan))).Value;
 
     public static async Task<RecordedDrill> RunAsync(DrillPlan plan)
     {
         var truths = new List<EstateTruth>();
-        var runner = new DrillRunner(EstateTopology.Default, new SimulationOptions(), operations: Operations);
-        var result = await runner.RunAsync(plan, truths.Add);
-        Assert.True(result.Succeeded, string.Join("; ", result.Errors));
-        return new RecordedDrill(result.Outcome!, truths);
+        var result = await Engines.Runner().RunAsync(plan, new DrillRunSettings(OnSecond: truths.Add));
+        Assert.True(result.Succeeded, result.Failure?.Message);
+        return new RecordedDrill(result.Value!, truths);
     }
 }

@@ -1,33 +1,59 @@
+using AWorld.Core.Engine;
 using AWorld.Core.Estate;
 using AWorld.Core.Evidence;
 using AWorld.Core.Operations;
-using AWorld.Twin;
 using AWorld.Core.Telemetry;
+using AWorld.Twin;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AWorld.Core.Tests.Shared;
 
-/// <summary>The operations engine on a twin, a fake clock, the real monitor and an in-memory store and audit.</summary>
+/// <summary>
+/// The operations engine as the console registers it, on a twin, a fake clock, and in-memory stores. With the ladder
+/// on, each second is one step of the engine's own loop; with it off (the default), the monitor and the executor run
+/// alone, so a test sees the guarded path without the ladder acting.
+/// </summary>
 internal sealed class OperationsHarness : IDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
 
-    public OperationsHarness(long seed = 3, OperationsOptions? options = null, Action<EstateOptions>? estate = null)
+    public OperationsHarness(long seed = 3, OperationsOptions? options = null, Action<EstateOptions>? estate = null, Action<IServiceCollection>? configure = null)
     {
-        var estateOptions = new EstateOptions();
-        estate?.Invoke(estateOptions);
-        Twin = new EstateTwin(EstateTopology.From(estateOptions), new SimulationOptions { Seed = seed }, Start);
-        Stream = new EstateStateStream(Time);
-        Monitor = new EstateMonitor(Twin.Estate, Twin, Twin, Twin, new SeriesStore(), Stream, Time, new TelemetryOptions(), Twin);
-        Audit = new AuditLog(AuditStore, Time);
-        Service = new OperationService(Twin.Estate, Store, Twin, Stream, Audit, Time, options ?? new OperationsOptions());
-        Executor = NewExecutor();
-        Countermeasures = new CountermeasurePolicy(Service, new TelemetryOptions(), Time, Audit, Twin, Twin);
+        Services = Engines.OnFakeClock(Time, Engines.Configuration(("Simulation:Seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture))), services =>
+        {
+            services.AddSingleton<IOperationStore>(Store);
+            services.AddSingleton<IAuditStore>(AuditStore);
+            if (options is not null)
+            {
+                services.AddSingleton(Options.Create(options));
+            }
+
+            if (estate is not null)
+            {
+                services.Configure(estate);
+            }
+
+            configure?.Invoke(services);
+        });
+        Twin = Services.GetRequiredService<EstateTwin>();
+        Stream = Services.GetRequiredService<EstateStateStream>();
+        Monitor = Services.GetRequiredService<EstateMonitor>();
+        Audit = Services.GetRequiredService<AuditLog>();
+        Service = Services.GetRequiredService<OperationService>();
+        Executor = Services.GetRequiredService<OperationExecutor>();
+        Countermeasures = Services.GetRequiredService<CountermeasurePolicy>();
+        Loop = Services.GetRequiredService<EstateLoop>();
     }
+
+    public ServiceProvider Services { get; }
 
     public CountermeasurePolicy Countermeasures { get; }
 
-    /// <summary>When set, the ladder evaluates every snapshot, as the console's driver does.</summary>
+    public EstateLoop Loop { get; }
+
+    /// <summary>When set, each second is one step of the engine's loop (the ladder judges every snapshot), as in the console.</summary>
     public bool LadderEnabled { get; set; }
 
     public FakeTimeProvider Time { get; } = new(Start);
@@ -46,6 +72,7 @@ internal sealed class OperationsHarness : IDisposable
 
     public OperationService Service { get; }
 
+    /// <summary>The executor the manual steps use; a test swaps in <see cref="NewExecutor"/> to play a restart.</summary>
     public OperationExecutor Executor { get; set; }
 
     public static Actor Operator { get; } = new("olivia", RoleNames.Operator);
@@ -55,21 +82,22 @@ internal sealed class OperationsHarness : IDisposable
     public static Actor Admin { get; } = new("ada", RoleNames.Admin);
 
     /// <summary>A fresh executor over the same store: what a restarted process gets.</summary>
-    public OperationExecutor NewExecutor() => new(Service, Store, Twin, Twin, Twin, Time, Twin);
+    public OperationExecutor NewExecutor() => ActivatorUtilities.CreateInstance<OperationExecutor>(Services);
 
-    /// <summary>Moves everything on second by second: twin, monitor, executor.</summary>
+    /// <summary>Moves everything on second by second.</summary>
     public async Task AdvanceAsync(TimeSpan duration)
     {
         for (var s = 0; s < duration.TotalSeconds; s++)
         {
             Time.Advance(TimeSpan.FromSeconds(1));
-            Twin.AdvanceTo(Time.GetUtcNow());
-            var snapshot = await Monitor.PollAsync();
             if (LadderEnabled)
             {
-                await Countermeasures.EvaluateAsync(snapshot);
+                await Loop.StepAsync();
+                continue;
             }
 
+            Twin.AdvanceTo(Time.GetUtcNow());
+            await Monitor.PollAsync();
             await Executor.TickAsync();
         }
     }
@@ -90,9 +118,5 @@ internal sealed class OperationsHarness : IDisposable
         return (await Store.GetAsync(id, CancellationToken.None))!;
     }
 
-    public void Dispose()
-    {
-        Service.Dispose();
-        Audit.Dispose();
-    }
+    public void Dispose() => Services.Dispose();
 }

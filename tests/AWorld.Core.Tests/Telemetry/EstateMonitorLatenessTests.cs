@@ -1,6 +1,7 @@
-using AWorld.Core.Estate;
 using AWorld.Twin;
 using AWorld.Core.Telemetry;
+using AWorld.Core.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AWorld.Core.Tests.Telemetry;
@@ -13,9 +14,10 @@ public class EstateMonitorLatenessTests
         // Polls fall between the twin's whole seconds: each second's point is recorded after the poll that covers its timestamp.
         var start = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero).AddMilliseconds(400);
         var time = new FakeTimeProvider(start);
-        var twin = new EstateTwin(EstateTopology.Default, new SimulationOptions(), start);
-        var store = new SeriesStore();
-        var monitor = new EstateMonitor(twin.Estate, twin, twin, twin, store, new EstateStateStream(time), time, new TelemetryOptions(), twin);
+        using var services = Engines.OnFakeClock(time);
+        var twin = services.GetRequiredService<EstateTwin>();
+        var store = services.GetRequiredService<SeriesStore>();
+        var monitor = services.GetRequiredService<EstateMonitor>();
 
         EstateSnapshot? snapshot = null;
         for (var s = 0; s < 60; s++)

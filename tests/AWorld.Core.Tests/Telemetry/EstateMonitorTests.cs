@@ -1,6 +1,8 @@
 using AWorld.Core.Estate;
 using AWorld.Twin;
 using AWorld.Core.Telemetry;
+using AWorld.Core.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AWorld.Core.Tests.Telemetry;
@@ -52,11 +54,12 @@ public class EstateMonitorTests
     [Fact]
     public async Task FailingMetricSource_DegradesTheView_AndPublishingGoesOn()
     {
-        var twin = new EstateTwin(EstateTopology.Default, new SimulationOptions(), Start);
         var time = new FakeTimeProvider(Start);
-        var source = new SwitchableSource(twin);
-        var stream = new EstateStateStream(time);
-        var monitor = new EstateMonitor(twin.Estate, source, twin, twin, new SeriesStore(), stream, time, new TelemetryOptions(), twin);
+        using var services = Engines.OnFakeClock(time, configure: s => s.AddSingleton<ITelemetrySource>(sp => new SwitchableSource(sp.GetRequiredService<EstateTwin>())));
+        var twin = services.GetRequiredService<EstateTwin>();
+        var source = (SwitchableSource)services.GetRequiredService<ITelemetrySource>();
+        var stream = services.GetRequiredService<EstateStateStream>();
+        var monitor = services.GetRequiredService<EstateMonitor>();
         await Run(twin, monitor, time, TimeSpan.FromMinutes(1));
 
         source.Broken = true;
@@ -81,10 +84,9 @@ public class EstateMonitorTests
 
     private static (EstateTwin Twin, EstateMonitor Monitor, FakeTimeProvider Time) Create()
     {
-        var twin = new EstateTwin(EstateTopology.Default, new SimulationOptions { Seed = 3 }, Start);
         var time = new FakeTimeProvider(Start);
-        var monitor = new EstateMonitor(twin.Estate, twin, twin, twin, new SeriesStore(), new EstateStateStream(time), time, new TelemetryOptions(), twin);
-        return (twin, monitor, time);
+        var services = Engines.OnFakeClock(time, Engines.Configuration(("Simulation:Seed", "3")));
+        return (services.GetRequiredService<EstateTwin>(), services.GetRequiredService<EstateMonitor>(), time);
     }
 
     /// <summary>Advances the twin and the clock together, polling once a virtual second as the console does.</summary>

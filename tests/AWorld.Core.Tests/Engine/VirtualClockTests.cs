@@ -1,8 +1,7 @@
 using AWorld.Core.Engine;
-using AWorld.Twin;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AWorld.Core.Tests.Simulation;
+namespace AWorld.Core.Tests.Engine;
 
 public class VirtualClockTests
 {
@@ -45,32 +44,5 @@ public class VirtualClockTests
 
         Assert.Equal([("p", Start.AddSeconds(10)), ("o", Start.AddSeconds(15)), ("p", Start.AddSeconds(20)), ("p", Start.AddSeconds(30))], fired);
         Assert.Equal(Start.AddSeconds(30), clock.GetUtcNow());
-    }
-
-    [Fact]
-    public void Twin_RunningOnAFakeClock_FollowsItWithoutSleeping()
-    {
-        var time = new FakeTimeProvider(Start);
-        var twin = new EstateTwin(AWorld.Core.Estate.EstateTopology.Default, new SimulationOptions(), time.GetUtcNow());
-        using var running = twin.RunOn(time);
-
-        time.Advance(TimeSpan.FromMinutes(10));
-
-        Assert.Equal(Start.AddMinutes(10), twin.Now);
-        Assert.True(twin.Truth().Writes.Acknowledged > 0);
-    }
-
-    [Fact]
-    public void Twin_StopsFollowingTheClock_WhenDisposed()
-    {
-        var time = new FakeTimeProvider(Start);
-        var twin = new EstateTwin(AWorld.Core.Estate.EstateTopology.Default, new SimulationOptions(), Start);
-        var running = twin.RunOn(time);
-        time.Advance(TimeSpan.FromSeconds(5));
-
-        running.Dispose();
-        time.Advance(TimeSpan.FromSeconds(5));
-
-        Assert.Equal(Start.AddSeconds(5), twin.Now);
     }
 }

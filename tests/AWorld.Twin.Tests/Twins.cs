@@ -1,7 +1,7 @@
+using AWorld.Core.Drills;
 using AWorld.Core.Estate;
-using AWorld.Twin;
 
-namespace AWorld.Core.Tests.Shared;
+namespace AWorld.Twin.Tests;
 
 /// <summary>Builds twins of the default estate (or a variant) for tests.</summary>
 internal static class Twins
@@ -16,8 +16,6 @@ internal static class Twins
     }
 
     public static void Run(this EstateTwin twin, TimeSpan duration) => twin.AdvanceTo(twin.Now + duration);
-
-    public static RegionTruth Region(this EstateTruth truth, string code) => truth.Regions.Single(r => r.Code == code);
 
     /// <summary>Steps second by second until <paramref name="condition"/> holds; returns the seconds it took, or null.</summary>
     public static long? StepUntil(this EstateTwin twin, Func<EstateTruth, bool> condition, TimeSpan limit)

@@ -1,10 +1,11 @@
+using AWorld.Core.Engine;
 using AWorld.Core.Estate;
 using AWorld.Core.Telemetry;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AWorld.Core.Tests.Telemetry;
+namespace AWorld.Core.Tests.Engine;
 
-public class EstateStateStreamTests
+public class StateStreamTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
@@ -12,7 +13,7 @@ public class EstateStateStreamTests
     public void FirstPublication_IsDeliveredAtOnce()
     {
         var time = new FakeTimeProvider();
-        var stream = new EstateStateStream(time, Interval);
+        var stream = new StateStream<EstateSnapshot>(time, Interval);
         var seen = new List<long>();
         using var _ = stream.Subscribe(s => Record(seen, s));
 
@@ -25,7 +26,7 @@ public class EstateStateStreamTests
     public void PublicationsInsideTheInterval_CoalesceIntoOneCallWithTheLatestSnapshot()
     {
         var time = new FakeTimeProvider();
-        var stream = new EstateStateStream(time, Interval);
+        var stream = new StateStream<EstateSnapshot>(time, Interval);
         var seen = new List<long>();
         using var _ = stream.Subscribe(s => Record(seen, s));
 
@@ -44,7 +45,7 @@ public class EstateStateStreamTests
     public void SteadyPublications_AreDeliveredAtMostOncePerInterval()
     {
         var time = new FakeTimeProvider();
-        var stream = new EstateStateStream(time, Interval);
+        var stream = new StateStream<EstateSnapshot>(time, Interval);
         var seen = new List<long>();
         using var _ = stream.Subscribe(s => Record(seen, s));
 
@@ -61,7 +62,7 @@ public class EstateStateStreamTests
     public void DisposedSubscription_HearsNothingMore()
     {
         var time = new FakeTimeProvider();
-        var stream = new EstateStateStream(time, Interval);
+        var stream = new StateStream<EstateSnapshot>(time, Interval);
         var seen = new List<long>();
         var subscription = stream.Subscribe(s => Record(seen, s));
         stream.Publish(Snapshot(1, time));
@@ -79,21 +80,21 @@ public class EstateStateStreamTests
     public void LateSubscriber_GetsTheCurrentSnapshotImmediately()
     {
         var time = new FakeTimeProvider();
-        var stream = new EstateStateStream(time, Interval);
+        var stream = new StateStream<EstateSnapshot>(time, Interval);
         stream.Publish(Snapshot(7, time));
         var seen = new List<long>();
 
         using var _ = stream.Subscribe(s => Record(seen, s));
 
         Assert.Equal([7L], seen);
-        Assert.True(stream.FirstSnapshot.IsCompletedSuccessfully);
+        Assert.True(stream.First.IsCompletedSuccessfully);
     }
 
     [Fact]
     public void FailingSubscriber_DoesNotStopOthers()
     {
         var time = new FakeTimeProvider();
-        var stream = new EstateStateStream(time, Interval);
+        var stream = new StateStream<EstateSnapshot>(time, Interval);
         var errors = new List<Exception>();
         var seen = new List<long>();
         using var bad = stream.Subscribe(_ => throw new InvalidOperationException("view broke"), onError: errors.Add);
