@@ -109,7 +109,7 @@ public sealed class DrillHost(
         {
             if (_running is not null || _starting)
             {
-                return Failure.Conflict($"Drill {_running?.Session.DrillId ?? "(starting)"} is still running; one drill at a time. Wait for it to end, or run this one at full speed.");
+                return Failure.Conflict($"Drill {_running?.Session.DrillId ?? "(starting)"} is still running; one live drill at a time. Wait for it to end, or run this one at full speed.");
             }
 
             _starting = true;

@@ -8,6 +8,8 @@ using AWorld.Bench.Live;
 using AWorld.Bench.Operations;
 using AWorld.Core.Estate;
 using AWorld.Twin;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using AWorld.Core.Telemetry;
 
 // Benchmarks of the estate twin and the telemetry core. Run in Release, pinned to one core:
@@ -70,10 +72,10 @@ static int TwinDay()
 
 static async Task<(TimeSpan Elapsed, long Polls)> Pipeline(TimeSpan duration)
 {
-    var twin = new EstateTwin(EstateTopology.Default, new SimulationOptions { Seed = 42 });
-    var clock = VirtualClock.Manual(twin.StartTime);
-    var store = new SeriesStore();
-    var monitor = new EstateMonitor(twin.Estate, twin, twin, twin, store, new EstateStateStream(clock), clock, new TelemetryOptions(), twin);
+    await using var world = HeadlessEstate.Create(new ConfigurationBuilder().Build(), new TwinSandbox(), seed: 42);
+    var twin = world.Services.GetRequiredService<EstateTwin>();
+    var clock = world.Clock;
+    var monitor = world.Services.GetRequiredService<EstateMonitor>();
     var seconds = (long)duration.TotalSeconds;
     var watch = Stopwatch.StartNew();
     for (long s = 0; s < seconds; s++)
@@ -92,10 +94,11 @@ static async Task<int> StoreWeek()
 {
     var week = TimeSpan.FromDays(7);
     var before = GC.GetTotalMemory(forceFullCollection: true);
-    var twin = new EstateTwin(EstateTopology.Default, new SimulationOptions { Seed = 42 });
-    var clock = VirtualClock.Manual(twin.StartTime);
-    var store = new SeriesStore();
-    var monitor = new EstateMonitor(twin.Estate, twin, twin, twin, store, new EstateStateStream(clock), clock, new TelemetryOptions(), twin);
+    await using var world = HeadlessEstate.Create(new ConfigurationBuilder().Build(), new TwinSandbox(), seed: 42);
+    var twin = world.Services.GetRequiredService<EstateTwin>();
+    var clock = world.Clock;
+    var store = world.Services.GetRequiredService<SeriesStore>();
+    var monitor = world.Services.GetRequiredService<EstateMonitor>();
     var watch = Stopwatch.StartNew();
     for (long s = 0; s < week.TotalSeconds; s++)
     {

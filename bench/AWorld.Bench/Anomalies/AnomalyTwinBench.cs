@@ -4,6 +4,8 @@ using System.Globalization;
 using AWorld.Core.Anomalies;
 using AWorld.Core.Estate;
 using AWorld.Twin;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using AWorld.Core.Telemetry;
 
 namespace AWorld.Bench.Anomalies;
@@ -22,11 +24,16 @@ internal static class AnomalyTwinBench
     {
         var seed = args.SkipWhile(a => a != "--seed").Skip(1).Select(a => long.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(42);
         var day = TimeSpan.FromDays(1);
-        var twin = new EstateTwin(EstateTopology.Default, new SimulationOptions { Seed = seed });
-        var clock = VirtualClock.Manual(twin.StartTime);
-        var store = new SeriesStore();
-        var tracker = new AnomalyTracker(store, new AnomalyTrackerOptions { MaxEndedEvents = 100_000, RecentWindow = TimeSpan.FromMinutes(1) });
-        var monitor = new EstateMonitor(twin.Estate, twin, twin, twin, store, new EstateStateStream(clock), clock, new TelemetryOptions(), twin, tracker);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Anomalies:MaxEndedEvents"] = "100000",
+            ["Anomalies:RecentWindow"] = "00:01:00",
+        }).Build();
+        await using var world = HeadlessEstate.Create(configuration, new TwinSandbox(), seed);
+        var twin = world.Services.GetRequiredService<EstateTwin>();
+        var clock = world.Clock;
+        var tracker = world.Services.GetRequiredService<AnomalyTracker>();
+        var monitor = world.Services.GetRequiredService<EstateMonitor>();
         var faults = new[]
         {
             new FaultSpec(FaultKind.Latency, "eu-west-1", Duration: TimeSpan.FromMinutes(15), Delay: TimeSpan.FromHours(3)),

@@ -2,8 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using AWorld.Bench.Live;
 using AWorld.Core.Drills;
+using AWorld.Core.Engine;
 using AWorld.Core.Estate;
 using AWorld.Twin;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AWorld.Bench.Drills;
 
@@ -28,7 +31,11 @@ internal static class DrillBench
         var stickyExtra = ttl * (sim.StickyResolverTtlMultiple - 1);
         // The executor's step timeout (default 20 min) is shorter than the twin's restore of the 40 GB table (8 min + 45 s/GB).
         var restoreTimeout = args.Int("restore-timeout", 360, 1, 2880);
-        var runner = new DrillRunner(estate, sim, operations: new AWorld.Core.Operations.OperationsOptions { RestoreTimeout = TimeSpan.FromMinutes(restoreTimeout) });
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Operations:RestoreTimeout"] = TimeSpan.FromMinutes(restoreTimeout).ToString("c", CultureInfo.InvariantCulture),
+        }).Build();
+        var runner = new ServiceCollection().AddAWorldCore(configuration).AddTwinEstate(configuration).BuildServiceProvider().GetRequiredService<DrillRunner>();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"drill-rto: automatic region-outage drill of {Region}, {seeds} seeds; health check {check.RequestIntervalSeconds} s x threshold {check.FailureThreshold}, TTL {ttl} s, {sim.StickyResolverShare:P0} sticky resolvers hold {sim.StickyResolverTtlMultiple}x TTL; load average {Machine.LoadAverage()}"));
         Console.WriteLine("    times in virtual s after the fault");
@@ -44,7 +51,7 @@ internal static class DrillBench
             var tickMs = new Dictionary<DateTimeOffset, double>();
             var lastTick = Stopwatch.GetTimestamp();
             var watch = Stopwatch.StartNew();
-            var result = await runner.RunAsync(plan, truth =>
+            var result = await runner.RunAsync(plan, new DrillRunSettings(OnSecond: truth =>
             {
                 // Wall time of the whole virtual second (twin, poll, ladder, executor) that ended at truth.At.
                 tickMs[truth.At] = Stopwatch.GetElapsedTime(lastTick).TotalMilliseconds;
@@ -53,11 +60,11 @@ internal static class DrillBench
                 {
                     route53Down = truth.At;
                 }
-            });
+            }));
             watch.Stop();
-            if (result.Outcome is not { } outcome)
+            if (result.Value is not { } outcome)
             {
-                Console.WriteLine($"    {seed,4}  could not run: {string.Join("; ", result.Errors)}");
+                Console.WriteLine($"    {seed,4}  could not run: {result.Failure?.Message}");
                 failures++;
                 continue;
             }
@@ -104,9 +111,9 @@ internal static class DrillBench
                     var watch = Stopwatch.StartNew();
                     var result = await runner.RunAsync(new DrillPlan(definition.Scenario, Region, policy, Seed: 42));
                     watch.Stop();
-                    if (result.Outcome is not { } outcome)
+                    if (result.Value is not { } outcome)
                     {
-                        Console.WriteLine($"    {definition.Name,-21} {policy,-9}  could not run: {string.Join("; ", result.Errors)}");
+                        Console.WriteLine($"    {definition.Name,-21} {policy,-9}  could not run: {result.Failure?.Message}");
                         failures++;
                         continue;
                     }

@@ -130,7 +130,7 @@ internal sealed class PublicationLog : IHostedService
     /// <summary>
     /// (Re)subscribes last in the stream's list. The stream signals subscribers one after another on the publishing
     /// thread, so the gap between the first and the last subscriber's timestamps is how long the subscribers in
-    /// between (hub broadcast, page renders) held up <see cref="EstateStateStream.Publish"/>.
+    /// between (hub broadcast, page renders) held up <see cref="AWorld.Core.Engine.StateStream{T}.Publish"/>.
     /// </summary>
     public void SubscribeLast()
     {

@@ -12,6 +12,8 @@ using AWorld.Twin;
 using AWorld.Core.Telemetry;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using ConsoleDbContext = console::AWorld.Console.Storage.ConsoleDbContext;
 using EfAuditStore = console::AWorld.Console.Storage.EfAuditStore;
 using EfOperationStore = console::AWorld.Console.Storage.EfOperationStore;
@@ -329,7 +331,7 @@ internal static class OpsBench
 /// </summary>
 internal sealed class EngineWorld : IDisposable
 {
-    private readonly SeriesStore _series = new();
+    private readonly HeadlessEstate _world;
 
     public EngineWorld(long seed)
     {
@@ -340,18 +342,22 @@ internal sealed class EngineWorld : IDisposable
             db.Database.Migrate();
         }
 
-        var options = new SimulationOptions { Seed = seed };
-        Twin = new EstateTwin(EstateTopology.Default, options, options.StartTime);
-        Clock = VirtualClock.Manual(Twin.StartTime);
-        var stream = new EstateStateStream(Clock);
-        var telemetry = new TelemetryOptions();
-        Monitor = new EstateMonitor(Twin.Estate, Twin, Twin, Twin, _series, stream, Clock, telemetry, Twin);
-        var operations = new TimedOperationStore(new EfOperationStore(contexts), Calls);
+        // The console's engine from its own registration, on a manual clock, over the console's SQLite stores (timed).
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Operations:Cooldown"] = "00:00:00" }).Build();
         AuditStore = new TimedAuditStore(new EfAuditStore(contexts), Calls);
-        Audit = new AuditLog(AuditStore, Clock);
-        Service = new OperationService(Twin.Estate, operations, Twin, stream, Audit, Clock, new OperationsOptions { Cooldown = TimeSpan.Zero });
-        Executor = new OperationExecutor(Service, operations, Twin, Twin, Twin, Clock);
-        Policy = new CountermeasurePolicy(Service, telemetry, Clock);
+        var operations = new TimedOperationStore(new EfOperationStore(contexts), Calls);
+        _world = HeadlessEstate.Create(configuration, new TwinSandbox(), seed, configure: services =>
+        {
+            services.AddSingleton<IOperationStore>(operations);
+            services.AddSingleton(AuditStore);
+        });
+        Twin = _world.Services.GetRequiredService<EstateTwin>();
+        Clock = _world.Clock;
+        Monitor = _world.Services.GetRequiredService<EstateMonitor>();
+        Audit = _world.Services.GetRequiredService<AuditLog>();
+        Service = _world.Services.GetRequiredService<OperationService>();
+        Executor = _world.Services.GetRequiredService<OperationExecutor>();
+        Policy = _world.Services.GetRequiredService<CountermeasurePolicy>();
     }
 
     public string DatabasePath { get; }
@@ -406,8 +412,7 @@ internal sealed class EngineWorld : IDisposable
 
     public void Dispose()
     {
-        Service.Dispose();
-        Audit.Dispose();
+        _world.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
         // SQLite pools connections; release the file before deleting it.
         SqliteConnection.ClearAllPools();

@@ -31,7 +31,8 @@ public sealed class DrillsApiTests : IDisposable
 
         using var manager = await _factory.ClientForAsync("manager");
         Assert.Equal(HttpStatusCode.OK, (await manager.PostAsync($"/api/drills/{id}/sign-off", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await manager.PostAsync($"/api/drills/{id}/sign-off", null)).StatusCode);
+        // Signed off already: a conflict with the drill's state, not bad input.
+        Assert.Equal(HttpStatusCode.Conflict, (await manager.PostAsync($"/api/drills/{id}/sign-off", null)).StatusCode);
         var report = await manager.GetFromJsonAsync<JsonElement>($"/api/drills/{id}");
         Assert.Equal("manager", report.GetProperty("signOff").GetProperty("by").GetString());
 
