@@ -22,14 +22,16 @@ public sealed class ConsoleFactory : WebApplicationFactory<Program>
 
     /// <param name="dataDirectory">The data directory; a new temporary one when null. Two factories on one directory play a restart.</param>
     /// <param name="keepData">Leave the directory when disposed (for the next factory of a restart).</param>
-    public ConsoleFactory(string? dataDirectory = null, bool? keepData = null)
+    /// <param name="start">Where the fake clock starts; the real present by default (bearer tokens are checked against it).</param>
+    public ConsoleFactory(string? dataDirectory = null, bool? keepData = null, DateTimeOffset? start = null)
     {
+        Time = new FakeTimeProvider(start ?? DateTimeOffset.UtcNow);
         _data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "aworld-tests-" + Guid.NewGuid().ToString("N"));
         _keepData = keepData ?? dataDirectory is not null;
     }
 
     /// <summary>Starts at the real present so that bearer tokens (validated against the wall clock) stay valid.</summary>
-    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+    public FakeTimeProvider Time { get; }
 
     public Dictionary<string, string?> Settings { get; } = [];
 
