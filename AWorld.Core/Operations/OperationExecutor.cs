@@ -142,7 +142,7 @@ public sealed class OperationExecutor(
         if (replanned.Plan is null || replanned.Plan.Hash != op.Plan.Hash)
         {
             var changed = await service.SaveAsync(op with { State = OperationState.PendingApproval, ApprovedBy = null, ApprovedAt = null, DataAtRiskAccepted = false, Plan = replanned.Plan ?? op.Plan }, cancellationToken);
-            await service.AuditAsync(Actor.System, "operation.execute", changed, "approval void", replanned.Error ?? "the plan changed materially after approval; it must be approved again", cancellationToken);
+            await service.AuditAsync(Actor.System, "operation.execute", changed, "approval void", replanned.Failure?.Message ?? "the plan changed materially after approval; it must be approved again", cancellationToken);
             return null;
         }
 

@@ -32,7 +32,7 @@ public sealed class OperationExecutorTests : IDisposable
         await _h.RunUntilFinishedAsync(op.Id, TimeSpan.FromMinutes(15));
 
         var tooSoon = await _h.Service.RequestAsync(new OperationRequest(OperationKind.Failback, "eu-west-1", "back home"), OperationsHarness.Operator);
-        Assert.Contains("[cooldown]", tooSoon.Error, StringComparison.Ordinal);
+        Assert.Contains("[cooldown]", tooSoon.Failure?.Message, StringComparison.Ordinal);
 
         await _h.AdvanceAsync(TimeSpan.FromMinutes(10));
         var back = (await _h.Service.RequestAsync(new OperationRequest(OperationKind.Failback, "eu-west-1", "back home"), OperationsHarness.Operator)).Operation!;
@@ -275,7 +275,7 @@ public sealed class OperationExecutorTests : IDisposable
         await _h.AdvanceAsync(TimeSpan.FromMinutes(1));
         var op = (await _h.Service.RequestAsync(new OperationRequest(OperationKind.Failover, "eu-west-1", "drill"), OperationsHarness.Operator)).Operation!;
         var approved = await _h.Service.ApproveAsync(op.Id, OperationsHarness.Approver, op.Plan.Hash, false);
-        Assert.True(approved.Succeeded, approved.Error);
+        Assert.True(approved.Succeeded, approved.Failure?.Message);
         return approved.Operation!;
     }
 }
