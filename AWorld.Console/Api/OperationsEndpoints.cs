@@ -36,7 +36,7 @@ public static class OperationsEndpoints
     /// <summary>Obsolete: use <see cref="Actors.Of"/>. Kept only while the drill files (being rewritten elsewhere) still call it.</summary>
     public static Actor ActorOf(ClaimsPrincipal user) => Actors.Of(user);
 
-    private static async Task<IResult> RequestAsync(OperationBody? body, ClaimsPrincipal user, OperationService service, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> RequestAsync(OperationBody? body, ClaimsPrincipal user, OperationService service, CancellationToken ct)
     {
         if (body is null || !Enum.TryParse<OperationKind>(body.Kind, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
         {
@@ -48,10 +48,10 @@ public static class OperationsEndpoints
             return ApiResults.Failed(Failure.Invalid("'from' is required: the region the operation is about, e.g. \"eu-west-1\"."));
         }
 
-        var actor = Actors.Of(user);
-        var overrides = body.Overrides?.Select(o => new RuleOverride(o.Rule ?? "", actor.Name, o.Reason ?? "", time.GetUtcNow())).ToList();
+        // Who overrides and when is the service's to stamp (on the estate's clock); the body says only which rule and why.
+        var overrides = body.Overrides?.Select(o => new OverrideRequest(o.Rule ?? "", o.Reason ?? "")).ToList();
         var request = new OperationRequest(kind, body.From, body.Reason ?? "", body.To, body.Table, body.PointInTime, body.RestoredTable);
-        var result = await service.RequestAsync(request, actor, overrides, ct);
+        var result = await service.RequestAsync(request, Actors.Of(user), overrides, ct);
         return result.Succeeded ? Results.Created($"/api/operations/{result.Operation!.Id}", result.Operation) : ApiResults.Failed(result);
     }
 }

@@ -90,7 +90,11 @@ public sealed record OperationPlan(
 public sealed record RuleResult(string Rule, bool Passed, string Reason, bool Overridden = false, bool NeedsAcceptance = false);
 
 /// <summary>An Admin's break-glass override of a named rule, with the written reason. Flagged everywhere.</summary>
+/// <remarks>Made by <see cref="OperationService.RequestAsync"/> from an <see cref="OverrideRequest"/>: who and when are the service's (its estate clock), never the caller's.</remarks>
 public sealed record RuleOverride(string Rule, string By, string Reason, DateTimeOffset At);
+
+/// <summary>What an Admin asks for when overriding a rule: the rule's name and why it is safe.</summary>
+public sealed record OverrideRequest(string Rule, string Reason);
 
 public enum StepStatus
 {

@@ -72,8 +72,11 @@ public sealed class OperationService : IDisposable
         return OperationResult.Ok(draft.Operation, await CheckAsync(draft.Operation, cancellationToken));
     }
 
-    /// <summary>Stores a request if its plan can be made and no rule blocks it (data at risk is left for the approver).</summary>
-    public async Task<OperationResult> RequestAsync(OperationRequest request, Actor actor, IReadOnlyList<RuleOverride>? overrides = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Stores a request if its plan can be made and no rule blocks it (data at risk is left for the approver). An
+    /// Admin's <paramref name="overrides"/> are stamped with the Admin's name and the time on the estate's clock.
+    /// </summary>
+    public async Task<OperationResult> RequestAsync(OperationRequest request, Actor actor, IReadOnlyList<OverrideRequest>? overrides = null, CancellationToken cancellationToken = default)
     {
         if (!actor.May(Permission.RequestOperation))
         {
@@ -98,7 +101,9 @@ public sealed class OperationService : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var draft = await DraftAsync(request, actor, overrides ?? [], cancellationToken);
+            var now = _time.GetUtcNow();
+            var stamped = overrides?.Select(o => new RuleOverride(o.Rule, actor.Name, o.Reason, now)).ToList() ?? [];
+            var draft = await DraftAsync(request, actor, stamped, cancellationToken);
             if (draft.Operation is null)
             {
                 return draft;

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AWorld.Console.Tests.Shared;
+using AWorld.Core.Simulation;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AWorld.Console.Tests.Api;
 
@@ -133,6 +135,26 @@ public sealed class OperationsApiTests : IDisposable
         Assert.NotNull(throttled.Headers.RetryAfter?.Delta);
         Assert.StartsWith("Too many failed sign-ins", await Error(throttled), StringComparison.Ordinal);
         Assert.Equal("PendingApproval", (await op.GetFromJsonAsync<JsonElement>($"/api/operations/{id}")).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Override_IsStampedOnTheEstateClock_WhichRunsAheadOfTheWallClock()
+    {
+        _factory.Settings["Simulation:Speed"] = "60";
+        using var admin = await _factory.ClientForAsync("admin");
+        await _factory.AdvanceAsync(TimeSpan.FromSeconds(30));
+        var estateNow = _factory.Services.GetRequiredService<VirtualClock>().GetUtcNow();
+
+        var response = await admin.PostAsJsonAsync("/api/operations", new
+        {
+            kind = "failover", from = "eu-west-1", reason = "drill", overrides = new[] { new { rule = "cooldown", reason = "the last move was a drill" } },
+        });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var stamped = Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("overrides").EnumerateArray());
+        Assert.Equal("admin", stamped.GetProperty("by").GetString());
+        Assert.Equal(estateNow, stamped.GetProperty("at").GetDateTimeOffset());
+        Assert.True(estateNow - _factory.Time.GetUtcNow() > TimeSpan.FromMinutes(25), "the estate clock should run ahead of the wall clock");
     }
 
     [Fact]

@@ -157,7 +157,7 @@ public sealed class OperationServiceTests : IDisposable
         await _h.AdvanceAsync(TimeSpan.FromMinutes(1));
         _h.Twin.Inject(new FaultSpec(FaultKind.Outage, "eu-north-1"));
         await _h.AdvanceAsync(TimeSpan.FromMinutes(3));
-        var overrides = new[] { new RuleOverride(SafetyRules.TargetIndependentlyHealthy, "ada", "north errors are a known monitoring bug", _h.Time.GetUtcNow()) };
+        var overrides = new[] { new OverrideRequest(SafetyRules.TargetIndependentlyHealthy, "north errors are a known monitoring bug") };
 
         var byOperator = await _h.Service.RequestAsync(FailoverWest with { To = "eu-north-1" }, OperationsHarness.Operator, overrides);
         var byAdmin = await _h.Service.RequestAsync(FailoverWest with { To = "eu-north-1" }, OperationsHarness.Admin, overrides);
@@ -168,6 +168,8 @@ public sealed class OperationServiceTests : IDisposable
         Assert.True(rule.Overridden);
         Assert.StartsWith("OVERRIDDEN by ada", rule.Reason, StringComparison.Ordinal);
         Assert.Contains(_h.AuditStore.Entries, e => e.Action == "operation.override" && e.Reason == "north errors are a known monitoring bug");
+        var stamped = Assert.Single(byAdmin.Operation!.Overrides);
+        Assert.Equal(("ada", _h.Time.GetUtcNow()), (stamped.By, stamped.At));
     }
 
     [Fact]
@@ -175,7 +177,7 @@ public sealed class OperationServiceTests : IDisposable
     {
         await _h.AdvanceAsync(TimeSpan.FromMinutes(1));
 
-        var result = await _h.Service.RequestAsync(FailoverWest, OperationsHarness.Admin, [new RuleOverride("gravity", "ada", "it is fine", _h.Time.GetUtcNow())]);
+        var result = await _h.Service.RequestAsync(FailoverWest, OperationsHarness.Admin, [new OverrideRequest("gravity", "it is fine")]);
 
         Assert.Equal(FailureKind.Invalid, result.Failure?.Kind);
         Assert.Contains("needs a known rule", result.Failure!.Message, StringComparison.Ordinal);
