@@ -4,6 +4,7 @@ using AWorld.Console.Api;
 using AWorld.Console.Components;
 using AWorld.Console.Live;
 using AWorld.Console.Storage;
+using AWorld.Core;
 using AWorld.Core.Drills;
 using AWorld.Core.Engine;
 using AWorld.Core.Estate;
@@ -55,6 +56,7 @@ public static class ConsoleServiceCollectionExtensions
         services.TryAddSingleton<SignInService>();
         services.TryAddSingleton<TokenService>();
         services.TryAddSingleton<AccountSeeder>();
+        services.TryAddSingleton<Operations.Approvals>();
         services.TryAddSingleton<SimulationControl>();
         services.TryAddSingleton<Anomalies.AnomalyAcknowledgements>();
         services.TryAddSingleton<IEvidenceSigner>(sp => new LocalEvidenceSigner(sp.GetRequiredService<DataDirectory>().Path));
@@ -110,11 +112,14 @@ public static class ConsoleServiceCollectionExtensions
                     },
                 };
             });
-        services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Roles.SimulationControlPolicy, p => p.RequireRole(Roles.SimulationControllers))
-            .AddPolicy(Roles.AuditPolicy, p => p.RequireRole(Roles.Auditor, Roles.Admin))
-            .AddPolicy(Roles.EvidencePolicy, p => p.RequireRole(Roles.EvidenceReaders));
+        // One policy per permission, named after it, from the one table (AWorld.Core.Permissions). Only account roles
+        // go into a policy: the System role is the console itself and no signed-in user can hold it.
+        var authorization = services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        foreach (var permission in Enum.GetValues<Permission>())
+        {
+            authorization.AddPolicy(permission.ToString(), p => p.RequireRole(Permissions.RolesFor(permission).Where(Roles.All.Contains)));
+        }
         services.AddCascadingAuthenticationState();
 
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

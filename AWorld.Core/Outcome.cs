@@ -28,6 +28,9 @@ public enum FailureKind
 /// <summary>A refusal: its kind, and a message that names what was wrong and how to fix it.</summary>
 public sealed record Failure(FailureKind Kind, string Message)
 {
+    /// <summary>For <see cref="FailureKind.Throttled"/>: how long to wait before trying again, when known.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static Failure Invalid(string message) => new(FailureKind.Invalid, message);
 
     public static Failure Forbidden(string message) => new(FailureKind.Forbidden, message);
@@ -36,7 +39,7 @@ public sealed record Failure(FailureKind Kind, string Message)
 
     public static Failure Conflict(string message) => new(FailureKind.Conflict, message);
 
-    public static Failure Throttled(string message) => new(FailureKind.Throttled, message);
+    public static Failure Throttled(string message, TimeSpan? retryAfter = null) => new(FailureKind.Throttled, message) { RetryAfter = retryAfter };
 
     public static Failure Refused(string message) => new(FailureKind.Refused, message);
 }

@@ -14,18 +14,14 @@ public static class Roles
     /// <summary>The role a signed-in user holds, or "" when none.</summary>
     public static string Of(System.Security.Claims.ClaimsPrincipal user) => All.FirstOrDefault(user.IsInRole) ?? "";
 
-    /// <summary>Who may inject faults and change the clock of the twin.</summary>
-    public const string SimulationControlPolicy = "SimulationControl";
+    // Who may do what is AWorld.Core.Permissions; each permission is a policy of the same name. The two members below
+    // forward to it for the drill files, which are being rewritten elsewhere; use the permissions instead.
 
-    public static readonly string[] SimulationControllers = [Operator, Admin];
+    /// <summary>Kept for the drill files: the policy of <see cref="AWorld.Core.Permission.ReadEvidence"/>.</summary>
+    public const string EvidencePolicy = nameof(AWorld.Core.Permission.ReadEvidence);
 
-    /// <summary>Who may verify the audit chain: Auditors and Admins.</summary>
-    public const string AuditPolicy = "Audit";
-
-    /// <summary>Who may browse, download and verify evidence packs: Auditors, Admins, and Approvers (who sign reports off).</summary>
-    public const string EvidencePolicy = "Evidence";
-
-    public static readonly string[] EvidenceReaders = [Auditor, Admin, Approver];
+    /// <summary>Kept for the drill files: the roles that hold <see cref="AWorld.Core.Permission.ReadEvidence"/>.</summary>
+    public static readonly string[] EvidenceReaders = [.. AWorld.Core.Permissions.RolesFor(AWorld.Core.Permission.ReadEvidence)];
 }
 
 /// <summary>A local account; the password is stored only as an ASP.NET Core Identity hash (PBKDF2).</summary>

@@ -10,50 +10,43 @@ namespace AWorld.Console.Anomalies;
 /// <summary>An acknowledgement: who saw the anomaly, when, and what they wrote about it.</summary>
 public sealed record AnomalyAck(string AnomalyId, string By, string Role, string Note, DateTimeOffset At);
 
-/// <summary>The outcome of an acknowledgement: the stored one, or why it was refused (Forbidden, NotFound or a bad note).</summary>
-public sealed record AckResult(AnomalyAck? Ack, string? Error, bool Forbidden = false, bool NotFound = false)
-{
-    public bool Succeeded => Error is null;
-}
-
 /// <summary>
-/// Acknowledging anomaly events with a note. Everyone who watches the estate may acknowledge (Viewer, Operator,
-/// Approver, Admin); Auditors read only. The first acknowledgement of an event stands; each is stored in SQLite
-/// and written to the audit log.
+/// Acknowledging anomaly events with a note. Whoever holds <see cref="Permission.AcknowledgeAnomaly"/> may (everyone
+/// who watches the estate); Auditors read only. The first acknowledgement of an event stands; each is stored in SQLite
+/// and written to the audit log. Refusals: Forbidden, Invalid (the note), NotFound (the event), Conflict (already
+/// acknowledged, or by someone else at the same moment).
 /// </summary>
 public sealed class AnomalyAcknowledgements(IDbContextFactory<ConsoleDbContext> contexts, AnomalyTracker tracker, AuditLog audit, [FromKeyedServices(EstateClock.Key)] TimeProvider time)
 {
     public const int MaxNoteLength = 2000;
 
-    public static bool MayAcknowledge(Actor actor) => actor.Role is RoleNames.Viewer or RoleNames.Operator or RoleNames.Approver or RoleNames.Admin;
-
-    public async Task<AckResult> AcknowledgeAsync(string anomalyId, Actor actor, string? note, CancellationToken cancellationToken = default)
+    public async Task<Outcome<AnomalyAck>> AcknowledgeAsync(string anomalyId, Actor actor, string? note, CancellationToken cancellationToken = default)
     {
-        if (!MayAcknowledge(actor))
+        if (!actor.May(Permission.AcknowledgeAnomaly))
         {
-            return new AckResult(null, $"The {actor.Role} role cannot acknowledge anomalies; it reads them only.", Forbidden: true);
+            return Failure.Forbidden($"The {actor.Role} role cannot acknowledge anomalies; it reads them only.");
         }
 
         note = note?.Trim();
         if (string.IsNullOrEmpty(note))
         {
-            return new AckResult(null, "Write a note saying what you saw or did (for example \"known batch job, no action\").");
+            return Failure.Invalid("Write a note saying what you saw or did (for example \"known batch job, no action\").");
         }
 
         if (note.Length > MaxNoteLength)
         {
-            return new AckResult(null, $"The note has {note.Length} characters; keep it to {MaxNoteLength}.");
+            return Failure.Invalid($"The note has {note.Length} characters; keep it to {MaxNoteLength}.");
         }
 
         if (tracker.Find(anomalyId) is not { } anomaly)
         {
-            return new AckResult(null, $"No anomaly '{anomalyId}' is known (only the last {tracker.Options.MaxEndedEvents} ended events are kept).", NotFound: true);
+            return Failure.NotFound($"No anomaly '{anomalyId}' is known (only the last {tracker.Options.MaxEndedEvents} ended events are kept).");
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (await db.AnomalyAcks.AsNoTracking().FirstOrDefaultAsync(a => a.AnomalyId == anomalyId, cancellationToken) is { } existing)
         {
-            return new AckResult(ToAck(existing), $"Already acknowledged by {existing.By} at {new DateTimeOffset(existing.AtTicks, TimeSpan.Zero):yyyy-MM-dd HH:mm:ss} UTC.");
+            return Failure.Conflict($"Already acknowledged by {existing.By} at {new DateTimeOffset(existing.AtTicks, TimeSpan.Zero):yyyy-MM-dd HH:mm:ss} UTC.");
         }
 
         var row = new AnomalyAckRow { AnomalyId = anomalyId, SeriesKey = anomaly.SeriesKey, By = actor.Name, Role = actor.Role, Note = note, AtTicks = time.GetUtcNow().UtcTicks };
@@ -65,11 +58,11 @@ public sealed class AnomalyAcknowledgements(IDbContextFactory<ConsoleDbContext> 
         catch (DbUpdateException)
         {
             // Two people acknowledged at once: the first stands.
-            return new AckResult(null, "Someone else acknowledged it at the same moment; reload to see their note.");
+            return Failure.Conflict("Someone else acknowledged it at the same moment; reload to see their note.");
         }
 
         await audit.AppendAsync(actor.Name, actor.Role, "anomaly.acknowledge", anomalyId, "acknowledged", note, cancellationToken);
-        return new AckResult(ToAck(row), null);
+        return Outcome<AnomalyAck>.Ok(ToAck(row));
     }
 
     /// <summary>The acknowledgements of the given events, by event id.</summary>

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AWorld.Console.Accounts;
 using AWorld.Console.Anomalies;
 using AWorld.Console.ViewModels;
 using AWorld.Core.Anomalies;
@@ -26,7 +27,7 @@ public static class AnomaliesEndpoints
         {
             if (!Enum.TryParse<ServiceKind>(service, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
             {
-                return ApiError.Respond(StatusCodes.Status400BadRequest, $"'service' is '{service}'; use one of {string.Join(", ", Enum.GetNames<ServiceKind>())}.");
+                return ApiResults.Failed(AWorld.Core.Failure.Invalid($"'service' is '{service}'; use one of {string.Join(", ", Enum.GetNames<ServiceKind>())}."));
             }
 
             kind = parsed;
@@ -42,17 +43,9 @@ public static class AnomaliesEndpoints
     {
         if (body is null || string.IsNullOrWhiteSpace(body.AnomalyId))
         {
-            return ApiError.Respond(StatusCodes.Status400BadRequest, "The body must be JSON like {\"anomalyId\":\"eu-west-1/Api5xx@1795000000000\",\"note\":\"…\"}.");
+            return ApiResults.Failed(AWorld.Core.Failure.Invalid("The body must be JSON like {\"anomalyId\":\"eu-west-1/Api5xx@1795000000000\",\"note\":\"…\"}."));
         }
 
-        var result = await acks.AcknowledgeAsync(body.AnomalyId, OperationsEndpoints.ActorOf(user), body.Note, ct);
-        return result switch
-        {
-            { Succeeded: true } => Results.Ok(result.Ack),
-            { Forbidden: true } => ApiError.Respond(StatusCodes.Status403Forbidden, result.Error!),
-            { NotFound: true } => ApiError.Respond(StatusCodes.Status404NotFound, result.Error!),
-            { Ack: not null } => ApiError.Respond(StatusCodes.Status409Conflict, result.Error!),
-            _ => ApiError.Respond(StatusCodes.Status400BadRequest, result.Error!),
-        };
+        return ApiResults.From(await acks.AcknowledgeAsync(body.AnomalyId, Actors.Of(user), body.Note, ct), ack => Results.Ok(ack));
     }
 }

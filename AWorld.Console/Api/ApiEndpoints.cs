@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json.Serialization;
 using AWorld.Console.Accounts;
 using AWorld.Console.Live;
+using AWorld.Core;
 using AWorld.Core.Estate;
 using AWorld.Core.Evidence;
 using AWorld.Core.Telemetry;
@@ -15,9 +16,10 @@ public sealed record TokenResponse(
     [property: JsonPropertyName("expires_in")] int ExpiresIn,
     [property: JsonPropertyName("token_type")] string TokenType = "Bearer");
 
+/// <summary>Every error of the API answers with this body: a message saying what to fix.</summary>
 public sealed record ApiError(string Error)
 {
-    /// <summary>Every error of the API answers this way: a status and a message saying what to fix.</summary>
+    /// <summary>An error that is no service's <see cref="Failure"/> (wrong credentials, not ready yet); failures go through <see cref="ApiResults"/>.</summary>
     public static IResult Respond(int status, string message) => Results.Json(new ApiError(message), statusCode: status);
 }
 
@@ -47,19 +49,19 @@ public static class ApiEndpoints
             ? Results.Ok(snapshot)
             : ApiError.Respond(StatusCodes.Status503ServiceUnavailable, "No estate snapshot yet; retry in a second."));
 
-        var simulation = api.MapGroup("/simulation").RequireAuthorization(Roles.SimulationControlPolicy);
+        var simulation = api.MapGroup("/simulation").RequireAuthorization(nameof(Permission.ControlSimulation));
         simulation.MapGet("/faults", async (SimulationControl control, CancellationToken ct) =>
             Results.Ok((await control.ActiveAsync(ct)).Select(FaultResponse.From)));
         simulation.MapPost("/faults", InjectFault);
         simulation.MapDelete("/faults/{id}", async (string id, ClaimsPrincipal user, SimulationControl control, CancellationToken ct) =>
-            ToResult(await control.ClearAsync(user, id, ct), _ => Results.NoContent(), notFound: true));
+            ApiResults.From(await control.ClearAsync(Actors.Of(user), id, ct), _ => Results.NoContent()));
         simulation.MapPut("/clock", async (ClockRequest? body, ClaimsPrincipal user, SimulationControl control, CancellationToken ct) =>
             body is null
                 ? BadRequest("The body must be JSON like {\"speed\":20}.")
-                : ToResult(await control.SetSpeedAsync(user, body.Speed, ct), speed => Results.Ok(new ClockResponse(speed))));
+                : ApiResults.From(await control.SetSpeedAsync(Actors.Of(user), body.Speed, ct), speed => Results.Ok(new ClockResponse(speed))));
         // 200 whether or not the chain verifies: the body says which entry fails first.
         api.MapGet("/audit/verify", async (AuditLog audit, CancellationToken ct) => Results.Ok(await audit.VerifyAsync(ct)))
-            .RequireAuthorization(Roles.AuditPolicy);
+            .RequireAuthorization(nameof(Permission.VerifyAudit));
         return app;
     }
 
@@ -74,8 +76,7 @@ public static class ApiEndpoints
         switch (result.Outcome)
         {
             case SignInOutcome.Throttled:
-                http.Response.Headers.RetryAfter = ((int)Math.Ceiling(result.RetryAfter!.Value.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                return ApiError.Respond(StatusCodes.Status429TooManyRequests, result.Message);
+                return ApiResults.Failed(Failure.Throttled(result.Message, result.RetryAfter));
             case SignInOutcome.WrongCredentials:
                 return ApiError.Respond(StatusCodes.Status401Unauthorized, result.Message);
             default:
@@ -91,25 +92,8 @@ public static class ApiEndpoints
             return BadRequest("The body must be JSON like {\"kind\":\"outage\",\"region\":\"eu-west-1\",\"durationSeconds\":600}.");
         }
 
-        return ToResult(await control.InjectAsync(user, body, ct), fault => Results.Created($"/api/simulation/faults/{fault.Id}", FaultResponse.From(fault)));
+        return ApiResults.From(await control.InjectAsync(Actors.Of(user), body, ct), fault => Results.Created($"/api/simulation/faults/{fault.Id}", FaultResponse.From(fault)));
     }
 
-    private static IResult ToResult<T>(ControlResult<T> result, Func<T, IResult> ok, bool notFound = false)
-    {
-        if (result.Succeeded)
-        {
-            return ok(result.Value!);
-        }
-
-        if (result.Forbidden)
-        {
-            return ApiError.Respond(StatusCodes.Status403Forbidden, result.Error!);
-        }
-
-        return notFound && result.Error!.StartsWith("No active fault", StringComparison.Ordinal)
-            ? ApiError.Respond(StatusCodes.Status404NotFound, result.Error)
-            : BadRequest(result.Error!);
-    }
-
-    private static IResult BadRequest(string message) => ApiError.Respond(StatusCodes.Status400BadRequest, message);
+    private static IResult BadRequest(string message) => ApiResults.Failed(Failure.Invalid(message));
 }

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using AWorld.Console.Accounts;
+using AWorld.Console.Operations;
+using AWorld.Core;
 using AWorld.Core.Operations;
 
 namespace AWorld.Console.Api;
@@ -20,91 +22,36 @@ public static class OperationsEndpoints
         var ops = app.MapGroup("/api/operations");
         ops.MapGet("/", async (OperationService service, CancellationToken ct) => Results.Ok(await service.RecentAsync(50, ct)));
         ops.MapGet("/{id}", async (string id, OperationService service, CancellationToken ct) =>
-            await service.GetAsync(id, ct) is { } op ? Results.Ok(op) : Error(StatusCodes.Status404NotFound, $"No operation has id '{id}'."));
+            await service.GetAsync(id, ct) is { } op ? Results.Ok(op) : ApiResults.Failed(Failure.NotFound($"No operation has id '{id}'.")));
         ops.MapPost("/", RequestAsync);
-        ops.MapPost("/{id}/approve", ApproveAsync);
+        ops.MapPost("/{id}/approve", async (string id, ApproveBody? body, ClaimsPrincipal user, HttpContext http, Approvals approvals, CancellationToken ct) =>
+            ApiResults.From(await approvals.ApproveAsync(id, Actors.Of(user), body?.Password, body?.AcceptDataAtRisk ?? false, body?.PlanHash, http.Connection.RemoteIpAddress?.ToString(), ct)));
         ops.MapPost("/{id}/adopt", async (string id, ClaimsPrincipal user, OperationService service, CancellationToken ct) =>
-            ToResult(await service.AdoptAsync(id, ActorOf(user), ct)));
+            ApiResults.From(await service.AdoptAsync(id, Actors.Of(user), ct)));
         ops.MapPost("/{id}/reject", async (string id, RejectBody? body, ClaimsPrincipal user, OperationService service, CancellationToken ct) =>
-            ToResult(await service.RejectAsync(id, ActorOf(user), body?.Reason, ct)));
+            ApiResults.From(await service.RejectAsync(id, Actors.Of(user), body?.Reason, ct)));
         return app;
     }
 
-    public static AWorld.Core.Actor ActorOf(ClaimsPrincipal user) => new(user.Identity?.Name ?? "", Roles.Of(user));
+    /// <summary>Obsolete: use <see cref="Actors.Of"/>. Kept only while the drill files (being rewritten elsewhere) still call it.</summary>
+    public static Actor ActorOf(ClaimsPrincipal user) => Actors.Of(user);
 
-    private static async Task<IResult> RequestAsync(OperationBody? body, ClaimsPrincipal user, OperationService service, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> RequestAsync(OperationBody? body, ClaimsPrincipal user, OperationService service, CancellationToken ct)
     {
         if (body is null || !Enum.TryParse<OperationKind>(body.Kind, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
         {
-            return Error(StatusCodes.Status400BadRequest, $"'kind' is '{body?.Kind}'; use failover, failback, restore or cutover, e.g. {{\"kind\":\"failover\",\"from\":\"eu-west-1\",\"reason\":\"…\"}}.");
+            return ApiResults.Failed(Failure.Invalid($"'kind' is '{body?.Kind}'; use failover, failback, restore or cutover, e.g. {{\"kind\":\"failover\",\"from\":\"eu-west-1\",\"reason\":\"…\"}}."));
         }
 
         if (string.IsNullOrWhiteSpace(body.From))
         {
-            return Error(StatusCodes.Status400BadRequest, "'from' is required: the region the operation is about, e.g. \"eu-west-1\".");
+            return ApiResults.Failed(Failure.Invalid("'from' is required: the region the operation is about, e.g. \"eu-west-1\"."));
         }
 
-        var actor = ActorOf(user);
-        var overrides = body.Overrides?.Select(o => new RuleOverride(o.Rule ?? "", actor.Name, o.Reason ?? "", time.GetUtcNow())).ToList();
-        var result = await service.RequestAsync(new OperationRequest(kind, body.From, body.Reason ?? "", body.To, body.Table, body.PointInTime, body.RestoredTable), actor, overrides, ct);
-        if (result.Succeeded)
-        {
-            return Results.Created($"/api/operations/{result.Operation!.Id}", result.Operation);
-        }
-
-        // A request refused by its plan or by a rule is bad input for this moment: 400, with the checks.
-        return result.Forbidden ? ToResult(result) : Results.Json(new { error = result.Error, checks = result.Checks }, statusCode: StatusCodes.Status400BadRequest);
+        // Who overrides and when is the service's to stamp (on the estate's clock); the body says only which rule and why.
+        var overrides = body.Overrides?.Select(o => new OverrideRequest(o.Rule ?? "", o.Reason ?? "")).ToList();
+        var request = new OperationRequest(kind, body.From, body.Reason ?? "", body.To, body.Table, body.PointInTime, body.RestoredTable);
+        var result = await service.RequestAsync(request, Actors.Of(user), overrides, ct);
+        return result.Succeeded ? Results.Created($"/api/operations/{result.Operation!.Id}", result.Operation) : ApiResults.Failed(result);
     }
-
-    private static async Task<IResult> ApproveAsync(string id, ApproveBody? body, ClaimsPrincipal user, HttpContext http, SignInService signIn, OperationService service, CancellationToken ct)
-    {
-        if (string.IsNullOrEmpty(body?.Password))
-        {
-            return Error(StatusCodes.Status400BadRequest, "Approving needs your password, entered now: {\"password\":\"…\"}.");
-        }
-
-        var result = await ApproveWithPasswordAsync(signIn, service, user, id, body.Password, body.AcceptDataAtRisk, body.PlanHash, http.Connection.RemoteIpAddress?.ToString(), ct);
-        return result.Error?.StartsWith("Too many failed sign-ins", StringComparison.Ordinal) == true
-            ? Error(StatusCodes.Status429TooManyRequests, result.Error)
-            : ToResult(result);
-    }
-
-    /// <summary>
-    /// The one way to approve, for the page and the API: the approver's password is checked at this moment (and
-    /// counted by the sign-in throttle) before the engine decides.
-    /// </summary>
-    public static async Task<OperationResult> ApproveWithPasswordAsync(
-        SignInService signIn, OperationService service, ClaimsPrincipal user, string id, string password, bool acceptDataAtRisk, string? planHash, string? address, CancellationToken ct)
-    {
-        var actor = ActorOf(user);
-        var check = await signIn.CheckAsync(actor.Name, password, address, ct);
-        return check.Outcome switch
-        {
-            SignInOutcome.Succeeded => await service.ApproveAsync(id, actor, planHash, acceptDataAtRisk, ct),
-            SignInOutcome.Throttled => OperationResult.Deny(check.Message),
-            _ => OperationResult.Deny("The password did not match: the approval was not recorded."),
-        };
-    }
-
-    private static IResult ToResult(OperationResult result)
-    {
-        if (result.Succeeded)
-        {
-            return Results.Ok(result.Operation);
-        }
-
-        if (result.Forbidden)
-        {
-            return Error(StatusCodes.Status403Forbidden, result.Error!);
-        }
-
-        if (result.Error!.StartsWith("No operation has id", StringComparison.Ordinal))
-        {
-            return Error(StatusCodes.Status404NotFound, result.Error);
-        }
-
-        return Results.Json(new { error = result.Error, checks = result.Checks }, statusCode: result.Operation is null ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict);
-    }
-
-    private static IResult Error(int status, string message) => ApiError.Respond(status, message);
 }

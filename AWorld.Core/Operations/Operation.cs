@@ -90,7 +90,11 @@ public sealed record OperationPlan(
 public sealed record RuleResult(string Rule, bool Passed, string Reason, bool Overridden = false, bool NeedsAcceptance = false);
 
 /// <summary>An Admin's break-glass override of a named rule, with the written reason. Flagged everywhere.</summary>
+/// <remarks>Made by <see cref="OperationService.RequestAsync"/> from an <see cref="OverrideRequest"/>: who and when are the service's (its estate clock), never the caller's.</remarks>
 public sealed record RuleOverride(string Rule, string By, string Reason, DateTimeOffset At);
+
+/// <summary>What an Admin asks for when overriding a rule: the rule's name and why it is safe.</summary>
+public sealed record OverrideRequest(string Rule, string Reason);
 
 public enum StepStatus
 {
@@ -101,8 +105,28 @@ public enum StepStatus
     Compensated,
 }
 
-/// <summary>A journal line: each step's intent is written before acting and its outcome after.</summary>
-public sealed record StepRecord(int Index, StepStatus Status, DateTimeOffset At, string Detail, long FencingToken);
+/// <summary>
+/// A journal line: each step's intent is written before acting and its outcome after. <see cref="Detail"/> is for
+/// people; the executor reads only the structured fields, which are null on lines that do not need them (and on lines
+/// stored before they existed).
+/// </summary>
+/// <param name="Index">The plan step the line is about.</param>
+/// <param name="Status">Started (the intent), or the step's outcome.</param>
+/// <param name="At">When, on the estate's clock.</param>
+/// <param name="Detail">What happened, for people; never parsed.</param>
+/// <param name="FencingToken">The lease token of the executor that wrote the line.</param>
+/// <param name="ChangeId">The Route 53 change a <see cref="StepAction.ChangeWeights"/> step submitted (on its outcome); null when the weights were already in place.</param>
+/// <param name="PreviousWeights">The weights in place before a <see cref="StepAction.ChangeWeights"/> step acted (on its intent and outcome): what a roll-back restores.</param>
+/// <param name="PreviousTable">The table the application used before a <see cref="StepAction.SwitchTable"/> step acted (on its intent and outcome): what a roll-back switches back to.</param>
+public sealed record StepRecord(
+    int Index,
+    StepStatus Status,
+    DateTimeOffset At,
+    string Detail,
+    long FencingToken,
+    string? ChangeId = null,
+    ImmutableDictionary<string, int>? PreviousWeights = null,
+    string? PreviousTable = null);
 
 /// <summary>
 /// An operation and its whole history; the unit the store saves. <see cref="Version"/> guards every write, so

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using AWorld.Core.Engine;
 using AWorld.Core.Estate;
@@ -12,6 +13,13 @@ namespace AWorld.Core.Operations;
 /// or its effect cannot be verified in time, what can be undone is undone. One operation runs at a time, under a
 /// lease whose fencing token is written with every journal line.
 /// </summary>
+/// <remarks>
+/// What a later step or a roll-back needs is written in the journal's structured fields, never read back from its
+/// prose: a weight change's intent records the weights before it (<see cref="StepRecord.PreviousWeights"/>) and its
+/// outcome the Route 53 change (<see cref="StepRecord.ChangeId"/>); a table switch's intent records the table in use
+/// before it (<see cref="StepRecord.PreviousTable"/>). An intent is written before acting, so a crash between the
+/// act and its outcome still leaves what a roll-back needs.
+/// </remarks>
 /// <remarks>Call <see cref="TickAsync"/> periodically (the console's driver does); it never blocks on a wait.</remarks>
 public sealed class OperationExecutor(
     OperationService service,
@@ -83,11 +91,12 @@ public sealed class OperationExecutor(
                 var intent = op.Journal.LastOrDefault(j => j.Index == index && j.Status == StepStatus.Started);
                 if (intent is null)
                 {
-                    intent = new StepRecord(index, StepStatus.Started, now, $"intent: {step.Call}", token.Value);
+                    intent = await IntentAsync(op, step, now, token.Value, cancellationToken);
                     op = await service.SaveAsync(op with { Checks = checks, Journal = op.Journal.Add(intent) }, cancellationToken);
                 }
 
-                var (status, detail) = await ActAsync(op, step, cancellationToken);
+                var acted = await ActAsync(op, step, intent, cancellationToken);
+                var (status, detail) = (acted.Status, acted.Detail);
                 if (FaultHook is not null)
                 {
                     await FaultHook(index, "after-act");
@@ -96,7 +105,8 @@ public sealed class OperationExecutor(
                 switch (status)
                 {
                     case StepStatus.Succeeded:
-                        op = await service.SaveAsync(op with { Journal = op.Journal.Add(new StepRecord(index, StepStatus.Succeeded, time.GetUtcNow(), detail, token.Value)) }, cancellationToken);
+                        var outcome = new StepRecord(index, StepStatus.Succeeded, time.GetUtcNow(), detail, token.Value, acted.ChangeId, acted.PreviousWeights, acted.PreviousTable);
+                        op = await service.SaveAsync(op with { Journal = op.Journal.Add(outcome) }, cancellationToken);
                         await service.AuditAsync(Actor.System, "operation.step", op, $"step {index + 1} succeeded", $"{step.Title}: {detail}", cancellationToken);
                         if (FaultHook is not null)
                         {
@@ -134,7 +144,7 @@ public sealed class OperationExecutor(
         if (replanned.Plan is null || replanned.Plan.Hash != op.Plan.Hash)
         {
             var changed = await service.SaveAsync(op with { State = OperationState.PendingApproval, ApprovedBy = null, ApprovedAt = null, DataAtRiskAccepted = false, Plan = replanned.Plan ?? op.Plan }, cancellationToken);
-            await service.AuditAsync(Actor.System, "operation.execute", changed, "approval void", replanned.Error ?? "the plan changed materially after approval; it must be approved again", cancellationToken);
+            await service.AuditAsync(Actor.System, "operation.execute", changed, "approval void", replanned.Failure?.Message ?? "the plan changed materially after approval; it must be approved again", cancellationToken);
             return null;
         }
 
@@ -168,7 +178,35 @@ public sealed class OperationExecutor(
         return token;
     }
 
-    private async Task<(StepStatus Status, string Detail)> ActAsync(Operation op, PlanStep step, CancellationToken cancellationToken)
+    /// <summary>
+    /// The intent line of a step, with what the step is about to change as it stands now, so that a roll-back knows
+    /// it even if the process dies right after acting. When that cannot be read, the step itself will fail the same
+    /// way; the line is written without it.
+    /// </summary>
+    private async Task<StepRecord> IntentAsync(Operation op, PlanStep step, DateTimeOffset now, long token, CancellationToken cancellationToken)
+    {
+        var intent = new StepRecord(step.Index, StepStatus.Started, now, $"intent: {step.Call}", token);
+        try
+        {
+            return step.Action switch
+            {
+                StepAction.ChangeWeights => intent with { PreviousWeights = WeightsOf(await router.ListRecordsAsync(cancellationToken)) },
+                StepAction.SwitchTable when tableRouting is not null =>
+                    intent with { PreviousTable = await tableRouting.GetActiveTableAsync(op.Plan.RestoreTable!, op.Plan.From, cancellationToken) },
+                _ => intent,
+            };
+        }
+        catch (EstateServiceException)
+        {
+            return intent;
+        }
+    }
+
+    /// <summary>
+    /// Acts once for a step. Besides its status and the text for people, it gives the outcome line's structured
+    /// fields: what stood before (from the intent when it recorded it) and what the act itself produced (a change id).
+    /// </summary>
+    private async Task<Acted> ActAsync(Operation op, PlanStep step, StepRecord intent, CancellationToken cancellationToken)
     {
         var plan = op.Plan;
         try
@@ -178,15 +216,16 @@ public sealed class OperationExecutor(
                 case StepAction.ChangeWeights:
                 {
                     var records = await router.ListRecordsAsync(cancellationToken);
+                    var before = intent.PreviousWeights ?? WeightsOf(records);
                     var changes = plan.TargetWeights.Where(kv => records.FirstOrDefault(r => r.Region == kv.Key)?.Weight != kv.Value)
                         .Select(kv => new WeightChange(kv.Key, kv.Value)).ToList();
                     if (changes.Count == 0)
                     {
-                        return (StepStatus.Succeeded, "weights already in place");
+                        return new Acted(StepStatus.Succeeded, "weights already in place", PreviousWeights: before);
                     }
 
                     var change = await router.ChangeWeightsAsync(changes, $"{op.Id}: {op.Request.Reason}", cancellationToken);
-                    return (StepStatus.Succeeded, $"change {change.Id}");
+                    return new Acted(StepStatus.Succeeded, $"change {change.Id}", change.Id, before);
                 }
 
                 case StepAction.AwaitDnsInSync:
@@ -194,11 +233,11 @@ public sealed class OperationExecutor(
                     var changeId = ChangeIdOf(op);
                     if (changeId is null)
                     {
-                        return (StepStatus.Succeeded, "no change was needed");
+                        return new Acted(StepStatus.Succeeded, "no change was needed");
                     }
 
                     var info = await router.GetChangeAsync(changeId, cancellationToken);
-                    return info.Status == ChangeStatus.InSync ? (StepStatus.Succeeded, $"change {changeId} INSYNC") : (StepStatus.Waiting, $"change {changeId} still PENDING");
+                    return info.Status == ChangeStatus.InSync ? new Acted(StepStatus.Succeeded, $"change {changeId} INSYNC") : new Acted(StepStatus.Waiting, $"change {changeId} still PENDING");
                 }
 
                 case StepAction.VerifyTrafficMoved:
@@ -210,19 +249,19 @@ public sealed class OperationExecutor(
                     var total = plan.TargetWeights.Values.Sum();
                     var expected = total > 0 ? (double)plan.TargetWeights.GetValueOrDefault(plan.From) / total : 0;
                     var done = op.Request.Kind == OperationKind.Failover ? share <= Options.DrainedShare : share >= Math.Max(Options.DrainedShare, expected / 2);
-                    return (done ? StepStatus.Succeeded : StepStatus.Waiting, text);
+                    return new Acted(done ? StepStatus.Succeeded : StepStatus.Waiting, text);
                 }
 
                 case StepAction.StartRestore:
                 {
                     if (await TableExistsAsync(plan.RestoreTarget!, plan.From, cancellationToken))
                     {
-                        return (StepStatus.Succeeded, $"{plan.RestoreTarget} already exists: the restore was started before");
+                        return new Acted(StepStatus.Succeeded, $"{plan.RestoreTarget} already exists: the restore was started before");
                     }
 
                     var table = await tables.RestoreTableToPointInTimeAsync(
                         new RestoreTableToPointInTimeRequest(plan.RestoreTable!, plan.RestoreTarget!, plan.From, plan.PointInTime, false), cancellationToken);
-                    return (StepStatus.Succeeded, $"restore of {table.TableName} started");
+                    return new Acted(StepStatus.Succeeded, $"restore of {table.TableName} started");
                 }
 
                 case StepAction.VerifyRestore:
@@ -230,47 +269,48 @@ public sealed class OperationExecutor(
                     var table = await tables.DescribeTableAsync(plan.RestoreTarget!, plan.From, cancellationToken);
                     if (table.Status == TableStatus.Creating)
                     {
-                        return (StepStatus.Waiting, $"{table.TableName} is still CREATING");
+                        return new Acted(StepStatus.Waiting, $"{table.TableName} is still CREATING");
                     }
 
                     if (op.Request.Kind == OperationKind.Cutover)
                     {
                         return table.Status == TableStatus.Active && table.RestoreSummary is not null
-                            ? (StepStatus.Succeeded, $"{table.TableName} ACTIVE, restored to {table.RestoreSummary.RestoreDateTime:O}")
-                            : (StepStatus.Failed, $"{table.TableName} is {table.Status}{(table.RestoreSummary is null ? ", and not a restored table" : "")}");
+                            ? new Acted(StepStatus.Succeeded, $"{table.TableName} ACTIVE, restored to {table.RestoreSummary.RestoreDateTime:O}")
+                            : new Acted(StepStatus.Failed, $"{table.TableName} is {table.Status}{(table.RestoreSummary is null ? ", and not a restored table" : "")}");
                     }
 
                     return table.Status == TableStatus.Active && table.RestoreSummary?.RestoreDateTime == plan.PointInTime
-                        ? (StepStatus.Succeeded, $"{table.TableName} ACTIVE, restored to {plan.PointInTime:O}")
-                        : (StepStatus.Failed, $"{table.TableName} is {table.Status} restored to {table.RestoreSummary?.RestoreDateTime:O}, not {plan.PointInTime:O}");
+                        ? new Acted(StepStatus.Succeeded, $"{table.TableName} ACTIVE, restored to {plan.PointInTime:O}")
+                        : new Acted(StepStatus.Failed, $"{table.TableName} is {table.Status} restored to {table.RestoreSummary?.RestoreDateTime:O}, not {plan.PointInTime:O}");
                 }
 
                 case StepAction.SwitchTable:
                 {
                     var routing = tableRouting ?? throw new EstateServiceException("AppConfig", plan.From, "NotConfigured", "No table routing is configured for cutovers.");
                     var current = await routing.GetActiveTableAsync(plan.RestoreTable!, plan.From, cancellationToken);
+                    var previous = intent.PreviousTable ?? current;
                     if (current == plan.RestoreTarget)
                     {
-                        return (StepStatus.Succeeded, $"already using {current}");
+                        return new Acted(StepStatus.Succeeded, $"already using {current}", PreviousTable: previous);
                     }
 
                     await routing.SetActiveTableAsync(plan.RestoreTable!, plan.From, plan.RestoreTarget!, cancellationToken);
-                    return (StepStatus.Succeeded, $"switched from {current} to {plan.RestoreTarget}");
+                    return new Acted(StepStatus.Succeeded, $"switched from {current} to {plan.RestoreTarget}", PreviousTable: previous);
                 }
 
                 case StepAction.VerifyCutover:
                 {
                     var current = await tableRouting!.GetActiveTableAsync(plan.RestoreTable!, plan.From, cancellationToken);
-                    return current == plan.RestoreTarget ? (StepStatus.Succeeded, $"the application uses {current}") : (StepStatus.Waiting, $"the application still uses {current}");
+                    return current == plan.RestoreTarget ? new Acted(StepStatus.Succeeded, $"the application uses {current}") : new Acted(StepStatus.Waiting, $"the application still uses {current}");
                 }
 
                 default:
-                    return (StepStatus.Failed, $"unknown step {step.Action}");
+                    return new Acted(StepStatus.Failed, $"unknown step {step.Action}");
             }
         }
         catch (EstateServiceException ex)
         {
-            return (StepStatus.Failed, ex.Message);
+            return new Acted(StepStatus.Failed, ex.Message);
         }
     }
 
@@ -283,31 +323,36 @@ public sealed class OperationExecutor(
         op = await service.SaveAsync(op with { Journal = op.Journal.Add(new StepRecord(index, StepStatus.Failed, time.GetUtcNow(), detail, token)) }, cancellationToken);
         await service.AuditAsync(Actor.System, "operation.step", op, $"step {index + 1} failed", detail, cancellationToken);
 
-        // Undo what can be undone: a weight change is reverted to the weights before the operation.
-        var changed = op.Journal.Any(j => j.Status == StepStatus.Succeeded && op.Plan.Steps[j.Index].Action == StepAction.ChangeWeights);
-        if (changed)
+        // Undo what can be undone: a weight change is reverted to the weights its journal line says stood before it
+        // (the plan's, on lines stored before the journal recorded them: the two agree, as the plan is re-made at start).
+        var changed = Succeeded(op, StepAction.ChangeWeights);
+        if (changed is not null)
         {
+            var before = changed.PreviousWeights ?? op.Plan.PreviousWeights;
             var records = await router.ListRecordsAsync(cancellationToken);
-            var revert = op.Plan.PreviousWeights.Where(kv => records.FirstOrDefault(r => r.Region == kv.Key)?.Weight != kv.Value)
+            var revert = before.Where(kv => records.FirstOrDefault(r => r.Region == kv.Key)?.Weight != kv.Value)
                 .Select(kv => new WeightChange(kv.Key, kv.Value)).ToList();
             var what = "weights already as before";
+            string? revertId = null;
             if (revert.Count > 0)
             {
-                var change = await router.ChangeWeightsAsync(revert, $"{op.Id}: roll back", cancellationToken);
-                what = $"weights restored by change {change.Id}";
+                revertId = (await router.ChangeWeightsAsync(revert, $"{op.Id}: roll back", cancellationToken)).Id;
+                what = $"weights restored by change {revertId}";
             }
 
-            op = await service.SaveAsync(op with { Journal = op.Journal.Add(new StepRecord(0, StepStatus.Compensated, time.GetUtcNow(), what, token)) }, cancellationToken);
+            var undone = new StepRecord(changed.Index, StepStatus.Compensated, time.GetUtcNow(), what, token, revertId, before);
+            op = await service.SaveAsync(op with { Journal = op.Journal.Add(undone) }, cancellationToken);
             await FinishAsync(op, OperationState.RolledBack, $"Step {index + 1} failed ({detail}); rolled back: {what}.", cancellationToken);
             return;
         }
 
-        var switched = op.Journal.FirstOrDefault(j => j.Status == StepStatus.Succeeded && op.Plan.Steps[j.Index].Action == StepAction.SwitchTable);
-        if (switched is not null && tableRouting is not null && switched.Detail.StartsWith("switched from ", StringComparison.Ordinal))
+        // A table switch is undone only when it moved the application away from another table.
+        var switched = Succeeded(op, StepAction.SwitchTable);
+        if (switched?.PreviousTable is { } previous && previous != op.Plan.RestoreTarget && tableRouting is not null)
         {
-            var previous = switched.Detail["switched from ".Length..].Split(" to ")[0];
             await tableRouting.SetActiveTableAsync(op.Plan.RestoreTable!, op.Plan.From, previous, cancellationToken);
-            op = await service.SaveAsync(op with { Journal = op.Journal.Add(new StepRecord(switched.Index, StepStatus.Compensated, time.GetUtcNow(), $"switched back to {previous}", token)) }, cancellationToken);
+            var undone = new StepRecord(switched.Index, StepStatus.Compensated, time.GetUtcNow(), $"switched back to {previous}", token, PreviousTable: previous);
+            op = await service.SaveAsync(op with { Journal = op.Journal.Add(undone) }, cancellationToken);
             await FinishAsync(op, OperationState.RolledBack, $"Step {index + 1} failed ({detail}); rolled back: the application uses {previous} again.", cancellationToken);
             return;
         }
@@ -339,9 +384,15 @@ public sealed class OperationExecutor(
         }
     }
 
-    private static string? ChangeIdOf(Operation op)
-    {
-        var record = op.Journal.LastOrDefault(j => j.Status == StepStatus.Succeeded && op.Plan.Steps[j.Index].Action == StepAction.ChangeWeights);
-        return record?.Detail.StartsWith("change ", StringComparison.Ordinal) == true ? record.Detail["change ".Length..] : null;
-    }
+    /// <summary>The Route 53 change the weight step submitted; null when none was needed (or the outcome never got written).</summary>
+    private static string? ChangeIdOf(Operation op) => Succeeded(op, StepAction.ChangeWeights)?.ChangeId;
+
+    /// <summary>The outcome line of the plan's step with this action, if it succeeded.</summary>
+    private static StepRecord? Succeeded(Operation op, StepAction action) =>
+        op.Journal.LastOrDefault(j => j.Status == StepStatus.Succeeded && op.Plan.Steps[j.Index].Action == action);
+
+    private static ImmutableDictionary<string, int> WeightsOf(IReadOnlyList<TrafficRecord> records) => records.ToImmutableDictionary(r => r.Region, r => r.Weight);
+
+    /// <summary>What one act did: its status, the text for people, and the structured fields of its outcome line.</summary>
+    private sealed record Acted(StepStatus Status, string Detail, string? ChangeId = null, ImmutableDictionary<string, int>? PreviousWeights = null, string? PreviousTable = null);
 }

@@ -7,8 +7,11 @@ using AWorld.Core.Telemetry;
 
 namespace AWorld.Core.Operations;
 
-/// <summary>A plan, or the reason there cannot be one.</summary>
-public sealed record PlanOutcome(OperationPlan? Plan, string? Error);
+/// <summary>
+/// A plan, or why there cannot be one: <see cref="FailureKind.Invalid"/> when the request names something the estate
+/// does not have, <see cref="FailureKind.Refused"/> when the estate as it stands leaves nothing to do.
+/// </summary>
+public sealed record PlanOutcome(OperationPlan? Plan, Failure? Failure);
 
 /// <summary>
 /// Turns a request into the exact steps and calls it will make, the RTO the current configuration predicts and the
@@ -20,12 +23,12 @@ public static class OperationPlanner
     {
         if (!estate.TryGetRegion(request.From, out var from))
         {
-            return Fail($"'from' is '{request.From}', which is not a region of the estate ({string.Join(", ", estate.Regions.Select(r => r.Code))}).");
+            return Invalid($"'from' is '{request.From}', which is not a region of the estate ({string.Join(", ", estate.Regions.Select(r => r.Code))}).");
         }
 
         if (request.To is { } to && (!estate.TryGetRegion(to, out _) || to == request.From))
         {
-            return Fail($"'to' is '{to}'; give another region of the estate, or leave it out.");
+            return Invalid($"'to' is '{to}'; give another region of the estate, or leave it out.");
         }
 
         return request.Kind switch
@@ -40,7 +43,7 @@ public static class OperationPlanner
     {
         if (estate.Dns.RoutingPolicy != DnsRoutingPolicy.Weighted)
         {
-            return Fail("The API's records use failover routing, which follows the health checks by itself; traffic moves by weight only with weighted records.");
+            return Refused("The API's records use failover routing, which follows the health checks by itself; traffic moves by weight only with weighted records.");
         }
 
         var current = records.ToImmutableDictionary(r => r.Region, r => r.Weight);
@@ -49,7 +52,7 @@ public static class OperationPlanner
         {
             if (current.GetValueOrDefault(from.Code) == 0)
             {
-                return Fail($"{from.Code} already has weight 0: it takes no traffic to fail over from.");
+                return Refused($"{from.Code} already has weight 0: it takes no traffic to fail over from.");
             }
 
             target[from.Code] = 0;
@@ -66,7 +69,7 @@ public static class OperationPlanner
                     .FirstOrDefault();
                 if (backup is null)
                 {
-                    return Fail($"There is no other region with a record to take {from.Code}'s traffic.");
+                    return Refused($"There is no other region with a record to take {from.Code}'s traffic.");
                 }
 
                 target[backup.Code] = current.GetValueOrDefault(from.Code);
@@ -82,7 +85,7 @@ public static class OperationPlanner
 
             if (target.ToImmutable().OrderBy(k => k.Key).SequenceEqual(current.OrderBy(k => k.Key)))
             {
-                return Fail($"Traffic is already as configured; there is nothing to fail back to {from.Code}.");
+                return Refused($"Traffic is already as configured; there is nothing to fail back to {from.Code}.");
             }
         }
 
@@ -118,7 +121,7 @@ public static class OperationPlanner
         var table = estate.Tables.FirstOrDefault(t => t.Name == request.Table);
         if (table is null || !table.Replicas.Contains(request.From))
         {
-            return Fail($"'table' is '{request.Table}'; give a global table with a replica in {request.From} ({string.Join(", ", estate.Tables.Where(t => t.Replicas.Contains(request.From)).Select(t => t.Name))}).");
+            return Invalid($"'table' is '{request.Table}'; give a global table with a replica in {request.From} ({string.Join(", ", estate.Tables.Where(t => t.Replicas.Contains(request.From)).Select(t => t.Name))}).");
         }
 
         var window = snapshot?.Pitr.FirstOrDefault(p => p.Table == table.Name && p.Region == request.From);
@@ -142,12 +145,12 @@ public static class OperationPlanner
         var table = estate.Tables.FirstOrDefault(t => t.Name == request.Table);
         if (table is null || !table.Replicas.Contains(request.From))
         {
-            return Fail($"'table' is '{request.Table}'; give the global table whose replica in {request.From} the application should stop using.");
+            return Invalid($"'table' is '{request.Table}'; give the global table whose replica in {request.From} the application should stop using.");
         }
 
         if (string.IsNullOrWhiteSpace(request.RestoredTable) || !request.RestoredTable.StartsWith(table.Name + "-restored-", StringComparison.Ordinal))
         {
-            return Fail($"'restoredTable' is '{request.RestoredTable}'; give the table a completed restore of {table.Name} created (named {table.Name}-restored-…).");
+            return Invalid($"'restoredTable' is '{request.RestoredTable}'; give the table a completed restore of {table.Name} created (named {table.Name}-restored-…).");
         }
 
         var target = request.RestoredTable;
@@ -182,5 +185,7 @@ public static class OperationPlanner
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
-    private static PlanOutcome Fail(string error) => new(null, error);
+    private static PlanOutcome Invalid(string message) => new(null, Failure.Invalid(message));
+
+    private static PlanOutcome Refused(string message) => new(null, Failure.Refused(message));
 }

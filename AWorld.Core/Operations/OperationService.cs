@@ -8,15 +8,21 @@ using Microsoft.Extensions.Options;
 
 namespace AWorld.Core.Operations;
 
-/// <summary>The answer to a request, an approval or a rejection: the operation, or why not.</summary>
-public sealed record OperationResult(Operation? Operation, OperationPlan? Plan, ImmutableArray<RuleResult> Checks, string? Error, bool Forbidden = false)
+/// <summary>
+/// The answer to a request, an approval or a rejection: the operation, or a <see cref="Failure"/> saying why not. A
+/// refusal by the safety rules (<see cref="FailureKind.Refused"/>) carries the checks, and the operation as planned
+/// when there is one; a <see cref="FailureKind.Forbidden"/> refusal carries nothing.
+/// </summary>
+public sealed record OperationResult(Operation? Operation, OperationPlan? Plan, ImmutableArray<RuleResult> Checks, Failure? Failure)
 {
-    public bool Succeeded => Error is null;
+    public bool Succeeded => Failure is null;
 
-    public static OperationResult Deny(string error) => new(null, null, [], error, Forbidden: true);
+    public static OperationResult Ok(Operation operation, ImmutableArray<RuleResult> checks) => new(operation, operation.Plan, checks, null);
 
-    public static OperationResult Fail(string error, Operation? operation = null, ImmutableArray<RuleResult> checks = default) =>
-        new(operation, operation?.Plan, checks.IsDefault ? [] : checks, error);
+    public static OperationResult Fail(Failure failure, Operation? operation = null, ImmutableArray<RuleResult> checks = default) =>
+        new(operation, operation?.Plan, checks.IsDefault ? [] : checks, failure);
+
+    public static implicit operator OperationResult(Failure failure) => Fail(failure);
 }
 
 /// <summary>
@@ -83,10 +89,6 @@ public sealed class OperationService : IDisposable
 
     public Task<IReadOnlyList<Operation>> RecentAsync(int count = 50, CancellationToken cancellationToken = default) => _store.ListAsync(count, cancellationToken);
 
-    public static bool MayRequest(Actor actor) => actor.Role is RoleNames.Operator or RoleNames.Admin || actor == Actor.System;
-
-    public static bool MayApprove(Actor actor) => actor.Role == RoleNames.Approver;
-
     /// <summary>The plan and the checks as they stand now, without storing anything (the dialog's dry run).</summary>
     public async Task<OperationResult> PreviewAsync(OperationRequest request, Actor actor, CancellationToken cancellationToken = default)
     {
@@ -96,37 +98,41 @@ public sealed class OperationService : IDisposable
             return draft;
         }
 
-        var checks = await CheckAsync(draft.Operation, cancellationToken);
-        return new OperationResult(draft.Operation, draft.Operation.Plan, checks, null);
+        return OperationResult.Ok(draft.Operation, await CheckAsync(draft.Operation, cancellationToken));
     }
 
-    /// <summary>Stores a request if its plan can be made and no rule blocks it (data at risk is left for the approver).</summary>
-    public async Task<OperationResult> RequestAsync(OperationRequest request, Actor actor, IReadOnlyList<RuleOverride>? overrides = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Stores a request if its plan can be made and no rule blocks it (data at risk is left for the approver). An
+    /// Admin's <paramref name="overrides"/> are stamped with the Admin's name and the time on the estate's clock.
+    /// </summary>
+    public async Task<OperationResult> RequestAsync(OperationRequest request, Actor actor, IReadOnlyList<OverrideRequest>? overrides = null, CancellationToken cancellationToken = default)
     {
-        if (!MayRequest(actor))
+        if (!actor.May(Permission.RequestOperation))
         {
-            return OperationResult.Deny("Only an Operator or an Admin may request an operation.");
+            return Failure.Forbidden("Only an Operator or an Admin may request an operation.");
         }
 
         if (string.IsNullOrWhiteSpace(request.Reason))
         {
-            return OperationResult.Fail("'reason' is required: say why, in words the approver and the auditors will read.");
+            return Failure.Invalid("'reason' is required: say why, in words the approver and the auditors will read.");
         }
 
-        if (overrides is { Count: > 0 } && actor.Role != RoleNames.Admin)
+        if (overrides is { Count: > 0 } && !actor.May(Permission.OverrideSafetyRule))
         {
-            return OperationResult.Deny("Only an Admin may override a safety rule.");
+            return Failure.Forbidden("Only an Admin may override a safety rule.");
         }
 
         if (overrides?.FirstOrDefault(o => !SafetyRules.Names.Contains(o.Rule) || string.IsNullOrWhiteSpace(o.Reason)) is { } bad)
         {
-            return OperationResult.Fail($"Override of '{bad.Rule}' needs a known rule ({string.Join(", ", SafetyRules.Names)}) and a written reason.");
+            return Failure.Invalid($"Override of '{bad.Rule}' needs a known rule ({string.Join(", ", SafetyRules.Names)}) and a written reason.");
         }
 
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var draft = await DraftAsync(request, actor, overrides ?? [], cancellationToken);
+            var now = _time.GetUtcNow();
+            var stamped = overrides?.Select(o => new RuleOverride(o.Rule, actor.Name, o.Reason, now)).ToList() ?? [];
+            var draft = await DraftAsync(request, actor, stamped, cancellationToken);
             if (draft.Operation is null)
             {
                 return draft;
@@ -136,7 +142,7 @@ public sealed class OperationService : IDisposable
             if (checks.Any(r => !r.Passed && !r.NeedsAcceptance))
             {
                 await AuditAsync(actor, "operation.request", draft.Operation, "refused", SafetyRules.Blocking(checks), cancellationToken);
-                return OperationResult.Fail("Refused by the safety rules: " + SafetyRules.Blocking(checks), draft.Operation, checks);
+                return OperationResult.Fail(Failure.Refused("Refused by the safety rules: " + SafetyRules.Blocking(checks)), draft.Operation, checks);
             }
 
             var stored = await _store.AddAsync(draft.Operation with { Checks = checks }, cancellationToken);
@@ -147,7 +153,7 @@ public sealed class OperationService : IDisposable
             }
 
             await PublishAsync(stored, cancellationToken);
-            return new OperationResult(stored, stored.Plan, checks, null);
+            return OperationResult.Ok(stored, checks);
         }
         finally
         {
@@ -169,47 +175,47 @@ public sealed class OperationService : IDisposable
             var op = await _store.GetAsync(id, cancellationToken);
             if (op is null)
             {
-                return OperationResult.Fail($"No operation has id '{id}'.");
+                return Failure.NotFound($"No operation has id '{id}'.");
             }
 
-            string? refusal = null;
-            var forbidden = false;
+            Failure? refusal = null;
             if (string.Equals(op.RequestedBy, approver.Name, StringComparison.OrdinalIgnoreCase))
             {
-                (refusal, forbidden) = ("The requester cannot approve their own request, whatever their role: a second person must.", true);
+                refusal = Failure.Forbidden("The requester cannot approve their own request, whatever their role: a second person must.");
             }
-            else if (!MayApprove(approver))
+            else if (!approver.May(Permission.ApproveOperation))
             {
-                (refusal, forbidden) = ($"Only a user with the Approver role may approve; {approver.Name} is {approver.Role}.", true);
+                refusal = Failure.Forbidden($"Only a user with the Approver role may approve; {approver.Name} is {approver.Role}.");
             }
             else if (op.State != OperationState.PendingApproval)
             {
-                refusal = $"{op.Id} is {op.State}, not waiting for approval.";
+                refusal = Failure.Conflict($"{op.Id} is {op.State}, not waiting for approval.");
             }
             else if (_time.GetUtcNow() > op.RequestedAt + _options.ApprovalTimeout)
             {
                 op = await SaveAsync(op with { State = OperationState.Expired, Outcome = "Expired before approval.", FinishedAt = _time.GetUtcNow() }, cancellationToken);
-                refusal = $"{op.Id} expired: it was requested at {op.RequestedAt:u} and approvals are accepted for {_options.ApprovalTimeout}. Request it again.";
+                refusal = Failure.Conflict($"{op.Id} expired: it was requested at {op.RequestedAt:u} and approvals are accepted for {_options.ApprovalTimeout}. Request it again.");
             }
 
             if (refusal is null)
             {
                 var replanned = await ReplanAsync(op, cancellationToken);
-                if (replanned.Error is not null)
+                if (replanned.Failure is { } unplannable)
                 {
-                    refusal = $"The plan can no longer be made: {replanned.Error}";
+                    refusal = Failure.Refused($"The plan can no longer be made: {unplannable.Message}");
                 }
                 else if (replanned.Plan!.Hash != op.Plan.Hash || (planHash is not null && planHash != op.Plan.Hash))
                 {
                     op = await SaveAsync(op with { Plan = replanned.Plan }, cancellationToken);
-                    refusal = "The plan changed since it was shown (its steps or target weights are different now). Review the new plan and approve again.";
+                    refusal = Failure.Conflict("The plan changed since it was shown (its steps or target weights are different now). Review the new plan and approve again.");
                 }
             }
 
             if (refusal is not null)
             {
-                await AuditAsync(approver, "operation.approve", op, forbidden ? "forbidden" : "refused", refusal, cancellationToken);
-                return forbidden ? OperationResult.Deny(refusal) : OperationResult.Fail(refusal, op);
+                var forbidden = refusal.Kind == FailureKind.Forbidden;
+                await AuditAsync(approver, "operation.approve", op, forbidden ? "forbidden" : "refused", refusal.Message, cancellationToken);
+                return forbidden ? refusal : OperationResult.Fail(refusal, op);
             }
 
             var candidate = op with { ApprovedBy = approver.Name, ApprovedAt = _time.GetUtcNow(), DataAtRiskAccepted = acceptDataAtRisk };
@@ -218,16 +224,16 @@ public sealed class OperationService : IDisposable
             {
                 var why = SafetyRules.Blocking(checks);
                 await AuditAsync(approver, "operation.approve", op, "refused", why, cancellationToken);
-                return OperationResult.Fail("Refused by the safety rules: " + why, op, checks);
+                return OperationResult.Fail(Failure.Refused("Refused by the safety rules: " + why), op, checks);
             }
 
             var approved = await SaveAsync(candidate with { State = OperationState.Approved, Checks = checks }, cancellationToken);
             await AuditAsync(approver, "operation.approve", approved, "approved", acceptDataAtRisk ? $"data at risk accepted: {approved.Plan.DataAtRiskWrites:0} writes" : null, cancellationToken);
-            return new OperationResult(approved, approved.Plan, checks, null);
+            return OperationResult.Ok(approved, checks);
         }
         catch (OperationConflictException)
         {
-            return OperationResult.Fail($"{id} was changed by someone else at the same moment; reload it.");
+            return ChangedMeanwhile(id);
         }
         finally
         {
@@ -237,28 +243,37 @@ public sealed class OperationService : IDisposable
 
     public async Task<OperationResult> RejectAsync(string id, Actor approver, string? reason, CancellationToken cancellationToken = default)
     {
-        if (!MayApprove(approver) && approver.Role != RoleNames.Admin)
+        if (!approver.May(Permission.RejectOperation))
         {
-            return OperationResult.Deny("Only an Approver (or an Admin) may reject a request.");
+            return Failure.Forbidden("Only an Approver (or an Admin) may reject a request.");
         }
 
         if (string.IsNullOrWhiteSpace(reason))
         {
-            return OperationResult.Fail("'reason' is required: say why the request is rejected.");
+            return Failure.Invalid("'reason' is required: say why the request is rejected.");
         }
 
         await _gate.WaitAsync(cancellationToken);
         try
         {
             var op = await _store.GetAsync(id, cancellationToken);
-            if (op is null || op.State is not (OperationState.PendingApproval or OperationState.Proposed or OperationState.Approved))
+            if (op is null)
             {
-                return OperationResult.Fail(op is null ? $"No operation has id '{id}'." : $"{op.Id} is {op.State}; only a pending, proposed or approved (not yet running) operation can be rejected.");
+                return Failure.NotFound($"No operation has id '{id}'.");
+            }
+
+            if (op.State is not (OperationState.PendingApproval or OperationState.Proposed or OperationState.Approved))
+            {
+                return OperationResult.Fail(Failure.Conflict($"{op.Id} is {op.State}; only a pending, proposed or approved (not yet running) operation can be rejected."), op);
             }
 
             var rejected = await SaveAsync(op with { State = OperationState.Rejected, DecidedReason = reason, Outcome = $"Rejected by {approver.Name}: {reason}", FinishedAt = _time.GetUtcNow() }, cancellationToken);
             await AuditAsync(approver, "operation.reject", rejected, "rejected", reason, cancellationToken);
-            return new OperationResult(rejected, rejected.Plan, rejected.Checks, null);
+            return OperationResult.Ok(rejected, rejected.Checks);
+        }
+        catch (OperationConflictException)
+        {
+            return ChangedMeanwhile(id);
         }
         finally
         {
@@ -299,31 +314,41 @@ public sealed class OperationService : IDisposable
     /// <summary>A person takes up a proposal as their own request; from here it needs another person's approval.</summary>
     public async Task<OperationResult> AdoptAsync(string id, Actor actor, CancellationToken cancellationToken = default)
     {
-        if (!MayRequest(actor) || actor == Actor.System)
+        // The console itself may request, but adopting is a person taking a proposal up as their own.
+        if (!actor.May(Permission.RequestOperation) || actor.Role == RoleNames.System)
         {
-            return OperationResult.Deny("Only an Operator or an Admin may request a proposed operation.");
+            return Failure.Forbidden("Only an Operator or an Admin may request a proposed operation.");
         }
 
         await _gate.WaitAsync(cancellationToken);
         try
         {
             var op = await _store.GetAsync(id, cancellationToken);
-            if (op is not { State: OperationState.Proposed })
+            if (op is null)
             {
-                return OperationResult.Fail(op is null ? $"No operation has id '{id}'." : $"{op.Id} is {op.State}, not a proposal.");
+                return Failure.NotFound($"No operation has id '{id}'.");
+            }
+
+            if (op.State != OperationState.Proposed)
+            {
+                return OperationResult.Fail(Failure.Conflict($"{op.Id} is {op.State}, not a proposal."), op);
             }
 
             var replanned = await ReplanAsync(op, cancellationToken);
             if (replanned.Plan is null)
             {
-                return OperationResult.Fail($"The plan can no longer be made: {replanned.Error}", op);
+                return OperationResult.Fail(Failure.Refused($"The plan can no longer be made: {replanned.Failure?.Message}"), op);
             }
 
             var adopted = op with { State = OperationState.PendingApproval, RequestedBy = actor.Name, RequestedRole = actor.Role, RequestedAt = _time.GetUtcNow(), Plan = replanned.Plan };
             var checks = await CheckAsync(adopted, cancellationToken);
             adopted = await SaveAsync(adopted with { Checks = checks }, cancellationToken);
             await AuditAsync(actor, "operation.request", adopted, "requested", $"adopted the proposal: {op.Request.Reason}", cancellationToken);
-            return new OperationResult(adopted, adopted.Plan, checks, null);
+            return OperationResult.Ok(adopted, checks);
+        }
+        catch (OperationConflictException)
+        {
+            return ChangedMeanwhile(id);
         }
         finally
         {
@@ -391,13 +416,15 @@ public sealed class OperationService : IDisposable
         var planned = OperationPlanner.Plan(request, _estate, records, _stream.Current, _options, now);
         if (planned.Plan is null)
         {
-            return OperationResult.Fail(planned.Error!);
+            return planned.Failure!;
         }
 
         var id = $"op-{now.UtcDateTime:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
         var op = new Operation(id, request, actor.Name, actor.Role, now, OperationState.PendingApproval, planned.Plan, [], [.. overrides], []);
-        return new OperationResult(op, op.Plan, [], null);
+        return OperationResult.Ok(op, []);
     }
+
+    private static Failure ChangedMeanwhile(string id) => Failure.Conflict($"{id} was changed by someone else at the same moment; reload it.");
 
     private async Task PublishAsync(Operation changed, CancellationToken cancellationToken)
     {

@@ -1,7 +1,8 @@
 using System.Globalization;
+using AWorld.Console.Accounts;
 using AWorld.Console.Anomalies;
-using AWorld.Console.Api;
 using AWorld.Console.ViewModels;
+using AWorld.Core;
 using AWorld.Core.Anomalies;
 using AWorld.Core.Estate;
 using AWorld.Core.Telemetry;
@@ -47,7 +48,7 @@ public sealed partial class Anomalies
     protected override async Task OnInitializedAsync()
     {
         _region = RegionQuery ?? "";
-        _mayAcknowledge = AnomalyAcknowledgements.MayAcknowledge(OperationsEndpoints.ActorOf((await AuthenticationState).User));
+        _mayAcknowledge = Actors.Of((await AuthenticationState).User).May(Permission.AcknowledgeAnomaly);
         await RefreshAsync();
     }
 
@@ -90,11 +91,11 @@ public sealed partial class Anomalies
 
     private async Task AcknowledgeAsync(AnomalyEvent e)
     {
-        var actor = OperationsEndpoints.ActorOf((await AuthenticationState).User);
+        var actor = Actors.Of((await AuthenticationState).User);
         var result = await Acknowledgements.AcknowledgeAsync(e.Id, actor, _notes.GetValueOrDefault(e.Id));
-        if (!result.Succeeded)
+        if (result.Failure is { } failure)
         {
-            Snackbar.Add(result.Error!, Severity.Warning);
+            Snackbar.Add(failure.Message, Severity.Warning);
         }
         else
         {

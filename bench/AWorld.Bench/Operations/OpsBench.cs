@@ -119,7 +119,7 @@ internal static class OpsBench
         if (requested.Operation is not { } op || !requested.Succeeded)
         {
             await world.StepAsync();
-            return (null, $"request refused: {requested.Error}");
+            return (null, $"request refused: {requested.Failure?.Message}");
         }
 
         t0 = Stopwatch.GetTimestamp();
@@ -129,7 +129,7 @@ internal static class OpsBench
         {
             await world.Service.RejectAsync(op.Id, Approver, "bench: approval was refused");
             await world.StepAsync();
-            return (null, $"approval refused: {approved.Error}");
+            return (null, $"approval refused: {approved.Failure?.Message}");
         }
 
         var ticks = new List<double>();

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AWorld.Console.Tests.Shared;
+using AWorld.Core.Engine;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AWorld.Console.Tests.Api;
 
@@ -69,10 +71,90 @@ public sealed class OperationsApiTests : IDisposable
         var noReason = await op.PostAsJsonAsync("/api/operations", new { kind = "failover", from = "eu-west-1" });
         var badRegion = await op.PostAsJsonAsync("/api/operations", new { kind = "failover", from = "mars-1", reason = "x" });
 
-        Assert.Equal(HttpStatusCode.BadRequest, badKind.StatusCode);
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (badKind.StatusCode, noReason.StatusCode, badRegion.StatusCode));
         Assert.Contains("'kind' is 'teleport'", await Error(badKind), StringComparison.Ordinal);
         Assert.Contains("'reason' is required", await Error(noReason), StringComparison.Ordinal);
         Assert.Contains("'mars-1', which is not a region", await Error(badRegion), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Request_RefusedByASafetyRule_Is409WithTheChecks()
+    {
+        using var op = await _factory.ClientForAsync("operator");
+        using var admin = await _factory.ClientForAsync("admin");
+        using var manager = await _factory.ClientForAsync("manager");
+        await _factory.AdvanceAsync(TimeSpan.FromMinutes(1));
+        var first = await op.PostAsJsonAsync("/api/operations", new { kind = "failover", from = "eu-west-1", reason = "drill" });
+        var id = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await manager.PostAsJsonAsync($"/api/operations/{id}/approve", new { password = ConsoleFactory.Password })).StatusCode);
+
+        var second = await admin.PostAsJsonAsync("/api/operations", new { kind = "failover", from = "eu-central-1", reason = "another" });
+
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        var body = await second.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("[one-operation-at-a-time]", body.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains(body.GetProperty("checks").EnumerateArray(), c => c.GetProperty("rule").GetString() == "one-operation-at-a-time");
+    }
+
+    [Fact]
+    public async Task UnknownIds_Are404_AndDecisionsOnTheWrongState_Are409()
+    {
+        using var op = await _factory.ClientForAsync("operator");
+        using var manager = await _factory.ClientForAsync("manager");
+        await _factory.AdvanceAsync(TimeSpan.FromMinutes(1));
+        var requested = await op.PostAsJsonAsync("/api/operations", new { kind = "failover", from = "eu-west-1", reason = "drill" });
+        var id = (await requested.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await manager.PostAsJsonAsync($"/api/operations/{id}/reject", new { reason = "not today" })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await op.GetAsync("/api/operations/op-nope")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.PostAsJsonAsync("/api/operations/op-nope/reject", new { reason = "x" })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.PostAsJsonAsync("/api/operations/op-nope/approve", new { password = ConsoleFactory.Password })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await manager.PostAsJsonAsync($"/api/operations/{id}/reject", new { reason = "again" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await manager.PostAsJsonAsync($"/api/operations/{id}/approve", new { password = ConsoleFactory.Password })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await op.PostAsync($"/api/operations/{id}/adopt", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await manager.PostAsJsonAsync($"/api/operations/{id}/approve", new { password = "" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await op.PostAsJsonAsync($"/api/operations/{id}/reject", new { reason = "mine" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Approve_AfterTooManyWrongPasswords_Is429_WithRetryAfter()
+    {
+        using var op = await _factory.ClientForAsync("operator");
+        using var manager = await _factory.ClientForAsync("manager");
+        await _factory.AdvanceAsync(TimeSpan.FromMinutes(1));
+        var requested = await op.PostAsJsonAsync("/api/operations", new { kind = "failover", from = "eu-west-1", reason = "drill" });
+        var id = (await requested.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await manager.PostAsJsonAsync($"/api/operations/{id}/approve", new { password = "guess" + i })).StatusCode);
+        }
+
+        var throttled = await manager.PostAsJsonAsync($"/api/operations/{id}/approve", new { password = ConsoleFactory.Password });
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        Assert.NotNull(throttled.Headers.RetryAfter?.Delta);
+        Assert.StartsWith("Too many failed sign-ins", await Error(throttled), StringComparison.Ordinal);
+        Assert.Equal("PendingApproval", (await op.GetFromJsonAsync<JsonElement>($"/api/operations/{id}")).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Override_IsStampedOnTheEstateClock_WhichRunsAheadOfTheWallClock()
+    {
+        _factory.Settings["Simulation:Speed"] = "60";
+        using var admin = await _factory.ClientForAsync("admin");
+        await _factory.AdvanceAsync(TimeSpan.FromSeconds(30));
+        var estateNow = _factory.Services.GetRequiredService<VirtualClock>().GetUtcNow();
+
+        var response = await admin.PostAsJsonAsync("/api/operations", new
+        {
+            kind = "failover", from = "eu-west-1", reason = "drill", overrides = new[] { new { rule = "cooldown", reason = "the last move was a drill" } },
+        });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var stamped = Assert.Single((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("overrides").EnumerateArray());
+        Assert.Equal("admin", stamped.GetProperty("by").GetString());
+        Assert.Equal(estateNow, stamped.GetProperty("at").GetDateTimeOffset());
+        Assert.True(estateNow - _factory.Time.GetUtcNow() > TimeSpan.FromMinutes(25), "the estate clock should run ahead of the wall clock");
     }
 
     [Fact]
@@ -84,8 +166,10 @@ public sealed class OperationsApiTests : IDisposable
         var at = _factory.Time.GetUtcNow().AddHours(-2);
 
         var tooOld = await op.PostAsJsonAsync("/api/operations", new { kind = "restore", from = "eu-west-1", table = "aworld-sessions", pointInTime = at.AddDays(-40), reason = "bad deploy" });
-        Assert.Equal(HttpStatusCode.BadRequest, tooOld.StatusCode);
-        Assert.Contains("outside the restorable window", await Error(tooOld), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, tooOld.StatusCode);
+        var refusal = await tooOld.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains("outside the restorable window", refusal.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains(refusal.GetProperty("checks").EnumerateArray(), c => c.GetProperty("rule").GetString() == "restore-within-pitr-window" && !c.GetProperty("passed").GetBoolean());
 
         var restore = await (await op.PostAsJsonAsync("/api/operations", new { kind = "restore", from = "eu-west-1", table = "aworld-sessions", pointInTime = at, reason = "bad deploy" }))
             .Content.ReadFromJsonAsync<JsonElement>();

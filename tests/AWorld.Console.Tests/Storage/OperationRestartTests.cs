@@ -83,6 +83,41 @@ public sealed class OperationRestartTests : IDisposable
         Assert.Single((await second.Audit.RecentAsync(500, "operation.finish")));
     }
 
+    [Fact]
+    public async Task AnOperationStoredBeforeTheJournalHadFields_StillLoads()
+    {
+        var process = Process();
+        await AdvanceAsync(process, TimeSpan.FromMinutes(1));
+        var op = (await process.Service.RequestAsync(new OperationRequest(OperationKind.Failover, "eu-west-1", "drill"), new Actor("olivia", RoleNames.Operator))).Operation!;
+        Assert.True((await process.Service.ApproveAsync(op.Id, new Actor("martin", RoleNames.Approver), op.Plan.Hash, false)).Succeeded);
+        for (var s = 0; s < 900 && (await process.Store.GetAsync(op.Id, default))!.IsOpen; s++)
+        {
+            await AdvanceAsync(process, TimeSpan.FromSeconds(1));
+        }
+
+        // Rewrite the row as an older console wrote it: journal lines without the structured fields.
+        using (var db = new Factory(_database).CreateDbContext())
+        {
+            var row = await db.Operations.SingleAsync(o => o.Id == op.Id);
+            var json = System.Text.Json.Nodes.JsonNode.Parse(row.Json)!;
+            foreach (var line in json["journal"]!.AsArray())
+            {
+                var fields = line!.AsObject();
+                Assert.True(fields.Remove("changeId") & fields.Remove("previousWeights") & fields.Remove("previousTable"));
+            }
+
+            row.Json = json.ToJsonString();
+            await db.SaveChangesAsync();
+        }
+
+        var restarted = Process();
+        var loaded = (await restarted.Store.GetAsync(op.Id, default))!;
+
+        Assert.Equal(OperationState.Completed, loaded.State);
+        Assert.All(loaded.Journal, j => Assert.Equal((null, null, null), (j.ChangeId, j.PreviousWeights, j.PreviousTable)));
+        Assert.Equal("change C000001", loaded.Journal.Single(j => j.Index == 0 && j.Status == StepStatus.Succeeded).Detail);
+    }
+
     /// <summary>A console process as the console registers its engine: its own services over the surviving file and twin.</summary>
     private ConsoleProcess Process()
     {

@@ -32,7 +32,7 @@ public sealed class OperationExecutorTests : IDisposable
         await _h.RunUntilFinishedAsync(op.Id, TimeSpan.FromMinutes(15));
 
         var tooSoon = await _h.Service.RequestAsync(new OperationRequest(OperationKind.Failback, "eu-west-1", "back home"), OperationsHarness.Operator);
-        Assert.Contains("[cooldown]", tooSoon.Error, StringComparison.Ordinal);
+        Assert.Contains("[cooldown]", tooSoon.Failure?.Message, StringComparison.Ordinal);
 
         await _h.AdvanceAsync(TimeSpan.FromMinutes(10));
         var back = (await _h.Service.RequestAsync(new OperationRequest(OperationKind.Failback, "eu-west-1", "back home"), OperationsHarness.Operator)).Operation!;
@@ -159,12 +159,123 @@ public sealed class OperationExecutorTests : IDisposable
         Assert.Equal("aworld-sessions", await ((ITableRouting)_h.Twin).GetActiveTableAsync("aworld-sessions", "eu-west-1", default));
     }
 
+    [Fact]
+    public async Task WeightChange_JournalsTheWeightsBeforeIt_OnItsIntent_AndTheChangeId_OnItsOutcome()
+    {
+        var op = await ApprovedFailoverAsync();
+
+        var finished = await _h.RunUntilFinishedAsync(op.Id, TimeSpan.FromMinutes(15));
+
+        var intent = Assert.Single(finished.Journal, j => j.Index == 0 && j.Status == StepStatus.Started);
+        var outcome = Assert.Single(finished.Journal, j => j.Index == 0 && j.Status == StepStatus.Succeeded);
+        Assert.Equal(op.Plan.PreviousWeights, intent.PreviousWeights);
+        Assert.Null(intent.ChangeId);
+        Assert.Equal(("C000001", "change C000001"), (outcome.ChangeId, outcome.Detail));
+        Assert.Equal(op.Plan.PreviousWeights, outcome.PreviousWeights);
+        Assert.All(finished.Journal.Where(j => j.Index > 0), j => Assert.Equal((null, null, null), (j.ChangeId, j.PreviousWeights, j.PreviousTable)));
+    }
+
+    [Fact]
+    public async Task Resume_ReadsTheChangeIdFromTheJournalField_NotFromItsText()
+    {
+        var op = await ApprovedFailoverAsync();
+        await CrashAtAsync(0, "after-outcome");
+
+        // Someone rewrites the human text of the weight step's outcome: the executor must not care.
+        var stored = (await _h.Store.GetAsync(op.Id, default))!;
+        var line = stored.Journal.Single(j => j.Index == 0 && j.Status == StepStatus.Succeeded);
+        await _h.Store.SaveAsync(stored with { Journal = stored.Journal.Replace(line, line with { Detail = "weights moved (see Route 53)" }) }, default);
+        _h.Executor = _h.NewExecutor();
+        var finished = await _h.RunUntilFinishedAsync(op.Id, TimeSpan.FromMinutes(15));
+
+        Assert.Equal(OperationState.Completed, finished.State);
+        Assert.Equal("change C000001 INSYNC", Assert.Single(finished.Journal, j => j.Index == 1 && j.Status == StepStatus.Succeeded).Detail);
+    }
+
+    [Fact]
+    public async Task CrashBetweenActAndOutcome_ThenARuleBreaks_RollsBackToTheWeightsTheIntentRecorded()
+    {
+        var op = await ApprovedFailoverAsync();
+        await CrashAtAsync(0, "after-act");
+        Assert.Equal(0, _h.Twin.Truth().Region("eu-west-1").Weight);
+
+        _h.Executor = _h.NewExecutor();
+        await _h.AdvanceAsync(TimeSpan.FromSeconds(2));
+        var resumed = Assert.Single((await _h.Store.GetAsync(op.Id, default))!.Journal, j => j.Index == 0 && j.Status == StepStatus.Succeeded);
+        _h.Twin.Inject(new FaultSpec(FaultKind.Outage, "eu-central-1"));
+        var finished = await _h.RunUntilFinishedAsync(op.Id, TimeSpan.FromMinutes(15));
+
+        // The outcome says only that the weights were in place; what stood before came from the intent.
+        Assert.Equal("weights already in place", resumed.Detail);
+        Assert.Null(resumed.ChangeId);
+        Assert.Equal(100, resumed.PreviousWeights!["eu-west-1"]);
+        Assert.Equal(OperationState.RolledBack, finished.State);
+        var undone = Assert.Single(finished.Journal, j => j.Status == StepStatus.Compensated);
+        Assert.Equal(resumed.PreviousWeights, undone.PreviousWeights);
+        Assert.NotNull(undone.ChangeId);
+        Assert.Equal(100, _h.Twin.Truth().Region("eu-west-1").Weight);
+    }
+
+    [Fact]
+    public async Task CutoverNotVerified_SwitchesBackToTheTableTheJournalRecorded()
+    {
+        await _h.AdvanceAsync(TimeSpan.FromMinutes(2));
+        var restore = (await _h.Service.RequestAsync(new OperationRequest(OperationKind.Restore, "eu-west-1", "bad deploy", Table: "aworld-sessions", PointInTime: _h.Time.GetUtcNow() - TimeSpan.FromHours(1)), OperationsHarness.Operator)).Operation!;
+        await _h.Service.ApproveAsync(restore.Id, OperationsHarness.Approver, restore.Plan.Hash, false);
+        restore = await _h.RunUntilFinishedAsync(restore.Id, TimeSpan.FromHours(1));
+        var routing = new StuckTableRouting("aworld-sessions");
+        _h.Executor = new OperationExecutor(_h.Service, _h.Store, _h.Twin, _h.Twin, _h.Twin, _h.Time, routing);
+        var cutover = (await _h.Service.RequestAsync(new OperationRequest(OperationKind.Cutover, "eu-west-1", "use the clean copy", Table: "aworld-sessions", RestoredTable: restore.Plan.RestoreTarget), OperationsHarness.Operator)).Operation!;
+        await _h.Service.ApproveAsync(cutover.Id, OperationsHarness.Approver, cutover.Plan.Hash, false);
+        await _h.AdvanceAsync(TimeSpan.FromSeconds(5));
+
+        // The switch's text is rewritten: the roll-back must still know which table to go back to.
+        var stored = (await _h.Store.GetAsync(cutover.Id, default))!;
+        var line = stored.Journal.Single(j => j.Index == 1 && j.Status == StepStatus.Succeeded);
+        await _h.Store.SaveAsync(stored with { Journal = stored.Journal.Replace(line, line with { Detail = "switched" }) }, default);
+        var finished = await _h.RunUntilFinishedAsync(cutover.Id, TimeSpan.FromMinutes(25));
+
+        Assert.Equal(OperationState.RolledBack, finished.State);
+        Assert.Equal([restore.Plan.RestoreTarget!, "aworld-sessions"], routing.Switches);
+        Assert.Equal("aworld-sessions", Assert.Single(finished.Journal, j => j.Status == StepStatus.Compensated).PreviousTable);
+    }
+
+    /// <summary>Runs the approved operation until the executor dies at the given point; the next executor starts from the store.</summary>
+    private async Task CrashAtAsync(int step, string phase)
+    {
+        var crashed = false;
+        _h.Executor.FaultHook = (index, at) =>
+        {
+            if (!crashed && index == step && at == phase)
+            {
+                crashed = true;
+                throw new InvalidOperationException("process killed");
+            }
+
+            return Task.CompletedTask;
+        };
+
+        for (var s = 0; s < 900 && !crashed; s++)
+        {
+            try
+            {
+                await _h.AdvanceAsync(TimeSpan.FromSeconds(1));
+            }
+            catch (InvalidOperationException)
+            {
+                // The process died here.
+            }
+        }
+
+        Assert.True(crashed);
+    }
+
     private async Task<Operation> ApprovedFailoverAsync()
     {
         await _h.AdvanceAsync(TimeSpan.FromMinutes(1));
         var op = (await _h.Service.RequestAsync(new OperationRequest(OperationKind.Failover, "eu-west-1", "drill"), OperationsHarness.Operator)).Operation!;
         var approved = await _h.Service.ApproveAsync(op.Id, OperationsHarness.Approver, op.Plan.Hash, false);
-        Assert.True(approved.Succeeded, approved.Error);
+        Assert.True(approved.Succeeded, approved.Failure?.Message);
         return approved.Operation!;
     }
 }
