@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AWorld.Core;
 using AWorld.Core.Drills;
 using AWorld.Core.Estate;
 using AWorld.Core.Evidence;
@@ -165,13 +166,13 @@ public static class DrillCommand
             await stdout.WriteLineAsync(Text(summary));
         }
 
-        await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"drill ran {DrillObserver.Format(report.EndedAt - report.StartedAt)} of estate time in {watch.Elapsed.TotalSeconds:0.0} s"));
+        await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"drill ran {Formats.Duration(report.EndedAt - report.StartedAt)} of estate time in {watch.Elapsed.TotalSeconds:0.0} s"));
         return report.Passed ? CliApp.Ok : CliApp.Failed;
     }
 
     private static string Text(DrillRunSummary s)
     {
-        static string Seconds(double? v) => v is { } x ? x.ToString("0.#", CultureInfo.InvariantCulture) + " s" : "not reached";
+        static string Seconds(double? v) => v is { } x ? Formats.Seconds(x) : "not reached";
         return string.Join(Environment.NewLine,
             $"drill      {s.DrillId}",
             $"scenario   {s.Scenario} on {s.Region} ({s.Policy} response)",

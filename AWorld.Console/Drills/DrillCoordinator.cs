@@ -232,7 +232,7 @@ public sealed partial class DrillCoordinator(
         {
             if (timedOut)
             {
-                session.Observer.AddDeviation($"The drill ended after {DrillObserver.Format(session.Plan.EffectiveObserveFor)} without seeing everything it waits for (recovery, the faults over, no operation in flight).");
+                session.Observer.AddDeviation($"The drill ended after {Formats.Duration(session.Plan.EffectiveObserveFor)} without seeing everything it waits for (recovery, the faults over, no operation in flight).");
             }
 
             var all = await operations.RecentAsync(200, cancellationToken);

@@ -70,7 +70,7 @@ public sealed class DrillObserver
             }
         }
 
-        Add(startedAt, DrillEventKinds.DrillStart, $"Drill of {plan.Definition.Name} on {plan.TargetRegion} starts ({plan.Policy} response; warm-up {Format(plan.EffectiveWarmup)}).");
+        Add(startedAt, DrillEventKinds.DrillStart, $"Drill of {plan.Definition.Name} on {plan.TargetRegion} starts ({plan.Policy} response; warm-up {Formats.Duration(plan.EffectiveWarmup)}).");
     }
 
     public DateTimeOffset StartedAt { get; }
@@ -476,26 +476,8 @@ public sealed class DrillObserver
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>A duration for people: "0.4 s", "3 min 12 s", "2 h 5 min".</summary>
-    public static string Format(TimeSpan span)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        if (span < TimeSpan.FromSeconds(10))
-        {
-            return span.TotalSeconds.ToString("0.0", inv) + " s";
-        }
-
-        if (span < TimeSpan.FromMinutes(1))
-        {
-            return span.TotalSeconds.ToString("0", inv) + " s";
-        }
-
-        if (span < TimeSpan.FromHours(1))
-        {
-            return $"{(int)span.TotalMinutes} min {span.Seconds} s";
-        }
-
-        return $"{(int)span.TotalHours} h {span.Minutes} min";
-    }
+    /// <remarks>Kept for <see cref="DrillSession"/> and <see cref="DrillRunner"/> while they are rewritten; use <see cref="Formats.Duration"/>.</remarks>
+    public static string Format(TimeSpan span) => Formats.Duration(span);
 
     private sealed class SeenOperation
     {

@@ -30,7 +30,7 @@ public static class DrillReportComposer
         new(
             "detection slower than the health checks promise",
             f => f.M.Detection is { } detection && detection > f.ExpectedDetection,
-            Deviation: f => $"Detection took {DrillObserver.Format(f.M.Detection!.Value)}, longer than the {DrillObserver.Format(f.ExpectedDetection)} expected (health check every {f.Check.RequestIntervalSeconds} s × (threshold {f.Check.FailureThreshold} + 1))."),
+            Deviation: f => $"Detection took {Formats.Duration(f.M.Detection!.Value)}, longer than the {Formats.Duration(f.ExpectedDetection)} expected (health check every {f.Check.RequestIntervalSeconds} s × (threshold {f.Check.FailureThreshold} + 1))."),
         new(
             "never detected",
             f => f.M.Detection is null,
@@ -44,17 +44,17 @@ public static class DrillReportComposer
         new(
             "no recovery",
             f => f.M.RecoveredAt is null,
-            Action: f => string.Create(CultureInfo.InvariantCulture, $"Clients did not recover to {DrillObserver.RecoveredRatio:P0} within {DrillObserver.Format(f.Plan.EffectiveObserveFor)} of the fault: find what blocked recovery."),
+            Action: f => string.Create(CultureInfo.InvariantCulture, $"Clients did not recover to {DrillObserver.RecoveredRatio:P0} within {Formats.Duration(f.Plan.EffectiveObserveFor)} of the fault: find what blocked recovery."),
             Owner: SreLead),
         new(
             "RTO exceeded",
             f => f.M.RecoveredAt is not null && !f.RtoMet,
-            Action: f => $"RTO {DrillObserver.Format(f.M.Rto!.Value)} exceeded the {DrillObserver.Format(f.Criteria.MaxRto)} criterion: shorten detection or the response.",
+            Action: f => $"RTO {Formats.Duration(f.M.Rto!.Value)} exceeded the {Formats.Duration(f.Criteria.MaxRto)} criterion: shorten detection or the response.",
             Owner: SreLead),
         new(
             "RPO exceeded",
             f => !f.RpoMet,
-            Action: f => $"RPO {DrillObserver.Format(f.M.Rpo)} exceeded the {DrillObserver.Format(f.Criteria.MaxRpo)} criterion: reduce replication lag or the restore gap.",
+            Action: f => $"RPO {Formats.Duration(f.M.Rpo)} exceeded the {Formats.Duration(f.Criteria.MaxRpo)} criterion: reduce replication lag or the restore gap.",
             Owner: DataPlatformOwner),
         new(
             "restore integrity failed",
@@ -64,7 +64,7 @@ public static class DrillReportComposer
         new(
             "relapse after the recovery",
             f => f.O.Relapse is not null,
-            Deviation: f => string.Create(CultureInfo.InvariantCulture, $"Clients' success fell again to {f.O.Relapse!.SuccessRatio:P1} at {f.O.Relapse.At:HH:mm:ss} UTC after the recovery.")),
+            Deviation: f => string.Create(CultureInfo.InvariantCulture, $"Clients' success fell again to {f.O.Relapse!.SuccessRatio:P1} at {Formats.UtcTime(f.O.Relapse.At)} after the recovery.")),
     ];
 
     /// <summary>
@@ -156,9 +156,9 @@ public static class DrillReportComposer
         var reasons = new List<string>
         {
             m.Rto is { } rto
-                ? $"RTO {DrillObserver.Format(rto)} {(f.RtoMet ? "≤" : ">")} {DrillObserver.Format(f.Criteria.MaxRto)}"
-                : string.Create(CultureInfo.InvariantCulture, $"clients never recovered to {DrillObserver.RecoveredRatio:P0} for {DrillObserver.RecoveryWindow.TotalSeconds:0} s within {DrillObserver.Format(f.Plan.EffectiveObserveFor)} (RTO not reached)"),
-            $"RPO {DrillObserver.Format(m.Rpo)} {(f.RpoMet ? "≤" : ">")} {DrillObserver.Format(f.Criteria.MaxRpo)}",
+                ? $"RTO {Formats.Duration(rto)} {(f.RtoMet ? "≤" : ">")} {Formats.Duration(f.Criteria.MaxRto)}"
+                : string.Create(CultureInfo.InvariantCulture, $"clients never recovered to {DrillObserver.RecoveredRatio:P0} for {DrillObserver.RecoveryWindow.TotalSeconds:0} s within {Formats.Duration(f.Plan.EffectiveObserveFor)} (RTO not reached)"),
+            $"RPO {Formats.Duration(m.Rpo)} {(f.RpoMet ? "≤" : ">")} {Formats.Duration(f.Criteria.MaxRpo)}",
         };
         if (!f.O.RestoreIntegrity.IsEmpty)
         {
@@ -179,7 +179,7 @@ public static class DrillReportComposer
         var definition = plan.Definition;
         var peers = f.O.RegionsInScope.Where(x => x != plan.TargetRegion).ToList();
         var policyText = plan.Policy == ResponsePolicy.Automatic ? "automatic countermeasure ladder only" : "people request and approve operations (two-person rule)";
-        var scope = $"{definition.Name} on {plan.TargetRegion}{(peers.Count > 0 ? $" (with {string.Join(", ", peers)})" : "")}: {definition.Description} Fault lasts {DrillObserver.Format(plan.EffectiveFaultDuration)} after a {DrillObserver.Format(plan.EffectiveWarmup)} warm-up; observed up to {DrillObserver.Format(plan.EffectiveObserveFor)} after the fault. Response: {policyText}; expected: {definition.ExpectedText}. Success: RTO ≤ {DrillObserver.Format(f.Criteria.MaxRto)}, RPO ≤ {DrillObserver.Format(f.Criteria.MaxRpo)}, measured on the estate twin (seed {plan.Seed}).";
+        var scope = $"{definition.Name} on {plan.TargetRegion}{(peers.Count > 0 ? $" (with {string.Join(", ", peers)})" : "")}: {definition.Description} Fault lasts {Formats.Duration(plan.EffectiveFaultDuration)} after a {Formats.Duration(plan.EffectiveWarmup)} warm-up; observed up to {Formats.Duration(plan.EffectiveObserveFor)} after the fault. Response: {policyText}; expected: {definition.ExpectedText}. Success: RTO ≤ {Formats.Duration(f.Criteria.MaxRto)}, RPO ≤ {Formats.Duration(f.Criteria.MaxRpo)}, measured on the estate twin (seed {plan.Seed}).";
         if (!plan.BackgroundFaults.IsDefaultOrEmpty)
         {
             scope += $" Background faults: {string.Join("; ", plan.BackgroundFaults.Select(b => $"{b.Kind.ToString().ToLowerInvariant()} {b.Region}{(b.PeerRegion is null ? "" : "-" + b.PeerRegion)}"))}.";
@@ -200,20 +200,20 @@ public static class DrillReportComposer
 
         foreach (var loss in o.Losses)
         {
-            text += string.Create(inv, $" {loss.Region} lost at {loss.At:HH:mm:ss} UTC: {loss.LostCanaries} canaries missing, oldest {loss.Age.TotalSeconds:0.0} s old; twin truth: {loss.TwinWritesLost} writes lost, oldest {loss.TwinOldestLostAge.TotalSeconds:0.0} s old.");
+            text += string.Create(inv, $" {loss.Region} lost at {Formats.UtcTime(loss.At)}: {loss.LostCanaries} canaries missing, oldest {loss.Age.TotalSeconds:0.0} s old; twin truth: {loss.TwinWritesLost} writes lost, oldest {loss.TwinOldestLostAge.TotalSeconds:0.0} s old.");
         }
 
         text += string.Create(inv, $" Largest canary replication gap seen between any two live regions: {m.MaxCanaryGap.TotalSeconds:0.0} s.");
         if (o.CutoverCompleted && m.RestoredTo is { } restoredTo)
         {
             var rollback = (m.FaultStart ?? restoredTo) - restoredTo;
-            text += string.Create(inv, $" The target region was cut over to a table restored to {restoredTo:HH:mm:ss} UTC, {DrillObserver.Format(rollback > TimeSpan.Zero ? rollback : TimeSpan.Zero)} before the fault: that rollback counts in the RPO (writes after it are not in the restored table and need replay).");
+            text += string.Create(inv, $" The target region was cut over to a table restored to {Formats.UtcTime(restoredTo)}, {Formats.Duration(rollback > TimeSpan.Zero ? rollback : TimeSpan.Zero)} before the fault: that rollback counts in the RPO (writes after it are not in the restored table and need replay).");
         }
 
         return text;
     }
 
-    private static string Stamp(DateTimeOffset? at) => at is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "never";
+    private static string Stamp(DateTimeOffset? at) => at is { } t ? Formats.UtcStamp(t) : "never";
 
     /// <summary>
     /// One conclusion of the report: when it <see cref="Applies"/>, the deviation it records and the corrective action

@@ -134,7 +134,7 @@ public sealed partial class LiveChart : ComponentBase, IAsyncDisposable
 
             var age = _feed.NewestAge(now);
             var stale = age is null || age > Telemetry.Value.StaleAfter;
-            var text = Format.Age(age, stale);
+            var text = Formats.Age(age, stale);
             if (text != _staleText)
             {
                 _staleText = text;

@@ -2,6 +2,7 @@ using AWorld.Console.Accounts;
 using AWorld.Console.Api;
 using AWorld.Console.Drills;
 using AWorld.Console.Storage;
+using AWorld.Core;
 using AWorld.Core.Drills;
 using AWorld.Core.Estate;
 using Microsoft.AspNetCore.Components;
@@ -76,11 +77,11 @@ public sealed partial class Drills
         }
     }
 
-    private static string Seconds(double? seconds) => seconds is { } s ? DrillObserver.Format(TimeSpan.FromSeconds(s)) : "—";
+    private static string Seconds(double? seconds) => seconds is { } s ? Formats.Duration(TimeSpan.FromSeconds(s)) : "—";
 
-    private static string Seconds(TimeSpan? span) => span is { } s ? DrillObserver.Format(s) : "—";
+    private static string Seconds(TimeSpan? span) => span is { } s ? Formats.Duration(s) : "—";
 
-    private static string Since(DateTimeOffset? at, DateTimeOffset? from) => at is { } a && from is { } f ? DrillObserver.Format(a - f) : "—";
+    private static string Since(DateTimeOffset? at, DateTimeOffset? from) => at is { } a && from is { } f ? Formats.Duration(a - f) : "—";
 
     // The live drill moves every poll; history and schedules are read again at most every few seconds.
     private void OnChanged() => _ = InvokeAsync(async () =>
