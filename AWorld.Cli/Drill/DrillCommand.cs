@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -61,7 +60,12 @@ public static class DrillCommand
     private static readonly HashSet<string> ValueOptions = ["--scenario", "--region", "--policy", "--seed", "--out", "--key-dir"];
     private static readonly HashSet<string> FlagOptions = ["--json", "--help", "-h"];
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    /// <param name="args">The arguments after <c>drill</c>.</param>
+    /// <param name="stdout">Where the result goes.</param>
+    /// <param name="stderr">Where problems and the run's timing go.</param>
+    /// <param name="time">The caller's clock: the drill is dated by it (<see cref="TimeProvider.System"/> from the command line).</param>
+    /// <param name="cancellationToken">Stops the drill between two virtual seconds.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time, CancellationToken cancellationToken)
     {
         if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
         {
@@ -117,9 +121,9 @@ public static class DrillCommand
             return CliApp.BadArguments;
         }
 
-        var watch = Stopwatch.StartNew();
+        var started = time.GetTimestamp();
         // Dated now (to the second), so that the report's dates and next drill date mean something to an auditor.
-        var now = DateTimeOffset.UtcNow;
+        var now = time.GetUtcNow();
         var result = await new DrillRunner(estate).RunAsync(plan, cancellationToken: cancellationToken, startAt: now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerSecond)));
         if (result.Outcome is not { } outcome)
         {
@@ -166,7 +170,7 @@ public static class DrillCommand
             await stdout.WriteLineAsync(Text(summary));
         }
 
-        await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"drill ran {Formats.Duration(report.EndedAt - report.StartedAt)} of estate time in {watch.Elapsed.TotalSeconds:0.0} s"));
+        await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"drill ran {Formats.Duration(report.EndedAt - report.StartedAt)} of estate time in {time.GetElapsedTime(started).TotalSeconds:0.0} s"));
         return report.Passed ? CliApp.Ok : CliApp.Failed;
     }
 
