@@ -2,7 +2,7 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY global.json Directory.Build.props Directory.Packages.props BannedSymbols.txt .editorconfig ./
 COPY AWorld.Core/AWorld.Core.csproj AWorld.Core/
 COPY AWorld.Console/AWorld.Console.csproj AWorld.Console/
 RUN dotnet restore AWorld.Console/AWorld.Console.csproj

@@ -31,7 +31,12 @@ public static class CliApp
         Run 'aworld COMMAND --help' for a command's options.
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    /// <summary>Runs one command on the machine's clock.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken) =>
+        RunAsync(args, stdout, stderr, TimeProvider.System, cancellationToken);
+
+    /// <summary>Runs one command; <paramref name="time"/> is the clock of the commands that date what they write (tests pin it).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time, CancellationToken cancellationToken)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
@@ -46,7 +51,7 @@ public static class CliApp
                 "simulate" => await SimulateCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 "watch" => await WatchCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 "evidence" => await EvidenceCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
-                "drill" => await DrillCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
+                "drill" => await DrillCommand.RunAsync(args[1..], stdout, stderr, time, cancellationToken),
                 "anomaly" => await AnomalyCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 _ => await Unknown(args[0], stderr),
             };

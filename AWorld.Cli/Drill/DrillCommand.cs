@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AWorld.Core;
 using AWorld.Core.Drills;
 using AWorld.Core.Estate;
 using AWorld.Core.Evidence;
@@ -62,7 +62,12 @@ public static class DrillCommand
     private static readonly HashSet<string> ValueOptions = ["--scenario", "--region", "--policy", "--seed", "--out", "--key-dir"];
     private static readonly HashSet<string> FlagOptions = ["--json", "--help", "-h"];
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    /// <param name="args">The arguments after <c>drill</c>.</param>
+    /// <param name="stdout">Where the result goes.</param>
+    /// <param name="stderr">Where problems and the run's timing go.</param>
+    /// <param name="time">The caller's clock: the drill is dated by it (<see cref="TimeProvider.System"/> from the command line).</param>
+    /// <param name="cancellationToken">Stops the drill between two virtual seconds.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time, CancellationToken cancellationToken)
     {
         if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
         {
@@ -121,9 +126,9 @@ public static class DrillCommand
             return CliApp.BadArguments;
         }
 
-        var watch = Stopwatch.StartNew();
+        var started = time.GetTimestamp();
         // Dated now (to the second), so that the report's dates and next drill date mean something to an auditor.
-        var now = TimeProvider.System.GetUtcNow();
+        var now = time.GetUtcNow();
         var runner = services.GetRequiredService<DrillRunner>();
         var result = await runner.RunAsync(plan, new DrillRunSettings(StartAt: now.AddTicks(-(now.UtcTicks % TimeSpan.TicksPerSecond))), cancellationToken);
         if (result.Value is not { } outcome)
@@ -171,13 +176,13 @@ public static class DrillCommand
             await stdout.WriteLineAsync(Text(summary));
         }
 
-        await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"drill ran {DrillObserver.Format(report.EndedAt - report.StartedAt)} of estate time in {watch.Elapsed.TotalSeconds:0.0} s"));
+        await stderr.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"drill ran {Formats.Duration(report.EndedAt - report.StartedAt)} of estate time in {time.GetElapsedTime(started).TotalSeconds:0.0} s"));
         return report.Passed ? CliApp.Ok : CliApp.Failed;
     }
 
     private static string Text(DrillRunSummary s)
     {
-        static string Seconds(double? v) => v is { } x ? x.ToString("0.#", CultureInfo.InvariantCulture) + " s" : "not reached";
+        static string Seconds(double? v) => v is { } x ? Formats.Seconds(x) : "not reached";
         return string.Join(Environment.NewLine,
             $"drill      {s.DrillId}",
             $"scenario   {s.Scenario} on {s.Region} ({s.Policy} response)",

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AWorld.Core;
 using AWorld.Twin;
 
 namespace AWorld.Cli.Simulate;
@@ -11,7 +12,7 @@ internal static class SummaryText
     {
         var b = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        b.AppendLine(inv, $"Simulated {TimeSpan.FromSeconds(s.DurationSeconds)} from {s.StartTime:u}, seed {s.Seed}");
+        b.AppendLine(inv, $"Simulated {TimeSpan.FromSeconds(s.DurationSeconds)} from {Formats.UtcStamp(s.StartTime)}, seed {s.Seed}");
         b.AppendLine(inv, $"Route 53: {s.HealthCheck.IntervalSeconds} s interval, threshold {s.HealthCheck.FailureThreshold}, {s.HealthCheck.CheckerLocations} checker locations; DNS TTL {s.DnsTtlSeconds} s");
         foreach (var f in s.Faults)
         {
@@ -45,5 +46,5 @@ internal static class SummaryText
         return b.ToString();
     }
 
-    private static string At(double seconds) => TimeSpan.FromSeconds(seconds).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
+    private static string At(double seconds) => Formats.Elapsed(TimeSpan.FromSeconds(seconds));
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
+using AWorld.Core;
 using AWorld.Core.Telemetry;
 
 namespace AWorld.Cli.Watch;
@@ -22,7 +23,7 @@ internal static class WatchView
     {
         var text = new StringBuilder();
         text.Append("AWorld estate  ").Append(Health(s.Overall, ansi, pad: 0))
-            .Append("  at ").Append(s.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", Inv)).Append(" UTC")
+            .Append("  at ").Append(Formats.Utc(s.At))
             .Append("  #").Append(s.Sequence.ToString(Inv)).Append('\n');
 
         var codeWidth = Math.Max("REGION".Length, s.Regions.IsDefaultOrEmpty ? 0 : s.Regions.Max(r => r.Code.Length)) + 2;
@@ -46,7 +47,7 @@ internal static class WatchView
             text.Append(line.ToString().TrimEnd()).Append('\n');
         }
 
-        text.Append("Replication (RPO ").Append(Duration(s.Objectives.Rpo)).Append(")\n");
+        text.Append("Replication (RPO ").Append(Formats.WholeDuration(s.Objectives.Rpo, days: false)).Append(")\n");
         if (s.Replication.IsDefaultOrEmpty)
         {
             text.Append("  no replication data\n");
@@ -84,8 +85,8 @@ internal static class WatchView
             {
                 var target = f.Spec.PeerRegion is { } peer ? $"{f.Spec.Region}-{peer}" : f.Spec.Region;
                 text.Append("  ").Append(f.Spec.Kind.ToString().ToLowerInvariant()).Append(' ').Append(target)
-                    .Append(f.StartsAt > s.At ? " from " + Time(f.StartsAt) : " since " + Time(f.StartsAt))
-                    .Append(f.EndsAt is { } end ? " until " + Time(end) : " until cleared");
+                    .Append(f.StartsAt > s.At ? " from " + Formats.UtcClock(f.StartsAt) : " since " + Formats.UtcClock(f.StartsAt))
+                    .Append(f.EndsAt is { } end ? " until " + Formats.UtcClock(end) : " until cleared");
                 if (f.InjectedBy is { } who)
                 {
                     text.Append(" (by ").Append(who).Append(')');
@@ -123,26 +124,16 @@ internal static class WatchView
         return Escape + sgr + "m" + trimmed + Reset + text[trimmed.Length..];
     }
 
-    private static string Percent(double? share, int decimals = 1) =>
-        share is { } v ? (v * 100).ToString("F" + decimals.ToString(Inv), Inv) + "%" : None;
+    // The terminal shows "-" for no value (plain ASCII), and hours rather than days: the watch's own forms of Formats.
+    private static string Percent(double? share, int decimals = 1) => share is { } v ? Formats.Percent(v, decimals) : None;
 
+    // A 9-character column under a REQ/S header: no unit, thousands only from 10k.
     private static string Rate(double? perSecond) =>
         perSecond is not { } r ? None : r >= 10_000 ? (r / 1000).ToString("0.0", Inv) + "k" : r.ToString("0", Inv);
 
-    private static string Milliseconds(double? ms) =>
-        ms is not { } v ? None
-        : v < 1000 ? v.ToString("0", Inv) + " ms"
-        : v < 60_000 ? (v / 1000).ToString("0.0", Inv) + " s"
-        : Duration(TimeSpan.FromMilliseconds(v));
-
-    private static string Duration(TimeSpan t) =>
-        t.TotalSeconds < 60 ? t.TotalSeconds.ToString("0", Inv) + " s"
-        : t.TotalMinutes < 60 ? Invariant($"{(int)t.TotalMinutes} min {t.Seconds} s")
-        : Invariant($"{(int)t.TotalHours} h {t.Minutes} min");
+    private static string Milliseconds(double? ms) => ms is { } v ? Formats.Milliseconds(v, days: false) : None;
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0", Inv);
-
-    private static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("HH:mm:ss", Inv) + "Z";
 
     private static string Invariant(FormattableString text) => text.ToString(Inv);
 

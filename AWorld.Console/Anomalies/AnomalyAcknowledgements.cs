@@ -46,7 +46,7 @@ public sealed class AnomalyAcknowledgements(IDbContextFactory<ConsoleDbContext> 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (await db.AnomalyAcks.AsNoTracking().FirstOrDefaultAsync(a => a.AnomalyId == anomalyId, cancellationToken) is { } existing)
         {
-            return Failure.Conflict($"Already acknowledged by {existing.By} at {new DateTimeOffset(existing.AtTicks, TimeSpan.Zero):yyyy-MM-dd HH:mm:ss} UTC.");
+            return Failure.Conflict($"Already acknowledged by {existing.By} at {Formats.Utc(new DateTimeOffset(existing.AtTicks, TimeSpan.Zero))}.");
         }
 
         var row = new AnomalyAckRow { AnomalyId = anomalyId, SeriesKey = anomaly.SeriesKey, By = actor.Name, Role = actor.Role, Note = note, AtTicks = time.GetUtcNow().UtcTicks };

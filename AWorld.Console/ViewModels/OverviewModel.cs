@@ -1,3 +1,4 @@
+using AWorld.Core;
 using AWorld.Core.Estate;
 using AWorld.Core.Telemetry;
 
@@ -51,21 +52,21 @@ public sealed record OverviewModel(
             r.Role.ToString(),
             r.Health,
             r.Reasons,
-            Format.Percent(r.TrafficShare),
-            r.IsStale ? Format.None : Format.Rate(r.RequestsPerSecond),
-            r.IsStale ? Format.None : Format.Milliseconds(r.LatencyP99Ms),
-            r.IsStale ? Format.None : Format.Percent(r.ErrorRate5xx, 2),
-            Format.Milliseconds(r.LagInMs),
-            Format.Milliseconds(r.LagOutMs),
-            r.CheckersHealthyPercent is { } p ? Format.Percent(p / 100, 0) : Format.None,
-            Format.Age(r.DataAge, r.IsStale))).ToList();
+            Formats.Percent(r.TrafficShare),
+            r.IsStale ? Formats.None : Formats.Rate(r.RequestsPerSecond),
+            r.IsStale ? Formats.None : Formats.Milliseconds(r.LatencyP99Ms),
+            r.IsStale ? Formats.None : Formats.Percent(r.ErrorRate5xx, 2),
+            Formats.Milliseconds(r.LagInMs),
+            Formats.Milliseconds(r.LagOutMs),
+            r.CheckersHealthyPercent is { } p ? Formats.Percent(p / 100, 0) : Formats.None,
+            Formats.Age(r.DataAge, r.IsStale))).ToList();
 
         return new OverviewModel(
             HealthDisplay.For(s.Overall),
             cards,
             AlertsOf(s),
-            Format.Count(s.DataAtRisk.EstimatedWrites) + " writes",
-            s.DataAtRisk.EstimatedWrites > 0 ? "oldest " + Format.Duration(s.DataAtRisk.OldestAge) : "",
+            Formats.Count(s.DataAtRisk.EstimatedWrites) + " writes",
+            s.DataAtRisk.EstimatedWrites > 0 ? "oldest " + Formats.WholeDuration(s.DataAtRisk.OldestAge) : "",
             s.Faults,
             s.At);
     }
@@ -83,7 +84,7 @@ public sealed record OverviewModel(
         {
             var severity = p.WithinRpo ? AlertSeverity.Warning : AlertSeverity.Critical;
             alerts.Add(new Alert(severity, $"Replication {p.From} → {p.To}",
-                $"Lag {Format.Milliseconds(p.LagMs)} against an RPO of {Format.Duration(s.Objectives.Rpo)}; about {Format.Count(p.EstimatedUnreplicatedWrites)} writes not yet replicated."));
+                $"Lag {Formats.Milliseconds(p.LagMs)} against an RPO of {Formats.WholeDuration(s.Objectives.Rpo)}; about {Formats.Count(p.EstimatedUnreplicatedWrites)} writes not yet replicated."));
         }
 
         foreach (var w in s.Pitr.Where(w => w.Error is not null))

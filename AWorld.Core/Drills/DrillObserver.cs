@@ -8,28 +8,6 @@ using AWorld.Core.Telemetry;
 namespace AWorld.Core.Drills;
 
 /// <summary>
-/// What a drill measured: when the fault started (twin truth), when the monitor first showed the target region
-/// other than Healthy, when the first decision (operation requested or proposed, or an automatic ladder step) was made
-/// for it, the first approval, when the router's weights changed, when clients recovered, and the RTO and RPO.
-/// </summary>
-public sealed record DrillMeasurements(
-    DateTimeOffset? FaultStart,
-    DateTimeOffset? DetectedAt,
-    DateTimeOffset? DecidedAt,
-    DateTimeOffset? FirstApprovalAt,
-    DateTimeOffset? RouterChangedAt,
-    DateTimeOffset? RecoveredAt,
-    TimeSpan? Detection,
-    TimeSpan? Rto,
-    TimeSpan Rpo,
-    long CanariesLost,
-    long TwinWritesLost,
-    TimeSpan? TwinOldestLostAge,
-    TimeSpan MaxCanaryGap,
-    double MinSuccessRatio,
-    DateTimeOffset? RestoredTo);
-
-/// <summary>
 /// Measures a drill from what the pipeline shows and the ground truth. The same observer serves every drill, fed by
 /// the <see cref="DrillHost"/> after each step of the estate loop, in the console and in a headless run alike:
 /// per virtual second one <see cref="ObserveTruth"/>, per poll one <see cref="ObserveSnapshot"/>, every operation
@@ -49,7 +27,6 @@ public sealed class DrillObserver
     private static readonly TimeSpan MetricResolution = TimeSpan.FromSeconds(10);
 
     private readonly DrillPlan _plan;
-    private readonly EstateTopology _estate;
     private readonly HashSet<string> _regionsInScope;
     private readonly List<DrillTimelineEvent> _timeline = [];
     private readonly List<string> _extraDeviations = [];
@@ -57,7 +34,7 @@ public sealed class DrillObserver
     private readonly Dictionary<string, SeenOperation> _operations = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<(long Sequence, DateTimeOffset At)>> _canaryAcks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, bool> _down = new(StringComparer.Ordinal);
-    private readonly List<(string Region, DateTimeOffset At, long LostCanaries, TimeSpan Age, long TwinLost, TimeSpan TwinOldest)> _losses = [];
+    private readonly List<DrillRegionLoss> _losses = [];
     private readonly List<DrillMetricPoint> _success = [];
     private readonly Dictionary<string, List<DrillMetricPoint>> _shares = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<DrillMetricPoint>> _lags = new(StringComparer.Ordinal);
@@ -78,12 +55,10 @@ public sealed class DrillObserver
     private bool _cutoverCompleted;
     private bool _ladderStepSeen;
     private bool _trafficMovedAway;
-    private DrillReport? _report;
 
     public DrillObserver(DrillPlan plan, EstateTopology estate, DateTimeOffset startedAt)
     {
         _plan = plan;
-        _estate = estate;
         StartedAt = startedAt;
         _regionsInScope = new HashSet<string>(StringComparer.Ordinal) { plan.TargetRegion };
         foreach (var fault in plan.Definition.Faults(estate, plan.TargetRegion, plan.EffectiveFaultDuration))
@@ -94,7 +69,7 @@ public sealed class DrillObserver
             }
         }
 
-        Add(startedAt, DrillEventKinds.DrillStart, $"Drill of {plan.Definition.Name} on {plan.TargetRegion} starts ({plan.Policy} response; warm-up {Format(plan.EffectiveWarmup)}).");
+        Add(startedAt, DrillEventKinds.DrillStart, $"Drill of {plan.Definition.Name} on {plan.TargetRegion} starts ({plan.Policy} response; warm-up {Formats.Duration(plan.EffectiveWarmup)}).");
     }
 
     public DateTimeOffset StartedAt { get; }
@@ -317,149 +292,31 @@ public sealed class DrillObserver
             _recoveredAt - _faultStart,
             rpo,
             _losses.Sum(l => l.LostCanaries),
-            _losses.Sum(l => l.TwinLost),
-            _losses.Count == 0 ? null : _losses.Max(l => l.TwinOldest),
+            _losses.Sum(l => l.TwinWritesLost),
+            _losses.Count == 0 ? null : _losses.Max(l => l.TwinOldestLostAge),
             _maxCanaryGap,
             _minRatio,
             _restoredTo);
     }
 
     /// <summary>
-    /// The after-action report: everything filled so that it can be signed off, except the sign-off itself. Call it
-    /// once, at the end (it closes the timeline); later calls return the same report.
+    /// What the observer has seen so far, frozen: the measurements, the timeline, restore checks, deviations and the
+    /// facts the report judges. The observer keeps observing; call it at the end for the report
+    /// (<see cref="DrillReportComposer.Compose"/>).
     /// </summary>
-    /// <param name="drillId">The drill's id.</param>
-    /// <param name="endedAt">When the drill ended.</param>
-    /// <param name="auditChainHead">The audit log's head hash after the drill's last entry.</param>
-    /// <param name="participants">Who took part, with their roles.</param>
-    /// <param name="nextDrillIn">When the next drill is due; weekly by default.</param>
-    public DrillReport Report(string drillId, DateTimeOffset endedAt, string auditChainHead, ImmutableArray<DrillParticipant> participants, TimeSpan? nextDrillIn = null)
-    {
-        if (_report is not null)
-        {
-            return _report;
-        }
-
-        var m = Measure();
-        var criteria = _plan.EffectiveCriteria(_estate);
-        var definition = _plan.Definition;
-        var inv = CultureInfo.InvariantCulture;
-
-        var rtoMet = m.Rto is { } rto && rto <= criteria.MaxRto;
-        var rpoMet = m.Rpo <= criteria.MaxRpo;
-        var integrityMet = _integrity.All(r => r.Passed);
-        var deviations = new List<string>(_extraDeviations);
-        var actions = new List<CorrectiveAction>();
-        var due = DateOnly.FromDateTime(endedAt.UtcDateTime).AddDays(14);
-        void Act(string what, string owner) => actions.Add(new CorrectiveAction(what, owner, due, "Open"));
-
-        var check = _estate.HealthCheckFor(_plan.TargetRegion);
-        var expectedDetection = TimeSpan.FromSeconds(check.RequestIntervalSeconds * (check.FailureThreshold + 1));
-        if (m.Detection is { } detection && detection > expectedDetection)
-        {
-            deviations.Add($"Detection took {Format(detection)}, longer than the {Format(expectedDetection)} expected (health check every {check.RequestIntervalSeconds} s × (threshold {check.FailureThreshold} + 1)).");
-        }
-        else if (m.Detection is null)
-        {
-            deviations.Add($"The monitor never showed {_plan.TargetRegion} other than Healthy during the drill.");
-        }
-
-        var responseMet = definition.Expected switch
-        {
-            ExpectedResponse.Failover => _trafficMovedAway,
-            ExpectedResponse.RestoreAndCutover => _cutoverCompleted,
-            ExpectedResponse.LadderSteps => _ladderStepSeen && !_trafficMovedAway,
-            _ => !_trafficMovedAway,
-        };
-        if (!responseMet)
-        {
-            var seen = _trafficMovedAway ? "a failover moved traffic away from the region" : _ladderStepSeen ? "only ladder steps were taken" : "no completed response";
-            deviations.Add($"Expected response not seen: {definition.ExpectedText}; observed: {seen} ({_plan.Policy} policy).");
-            Act($"Review why the {_plan.Policy.ToString().ToLowerInvariant()} response to {definition.Name} did not {definition.ExpectedText}.", "Operations lead");
-        }
-
-        if (m.RecoveredAt is null)
-        {
-            Act($"Clients did not recover to {RecoveredRatio:P0} within {Format(_plan.EffectiveObserveFor)} of the fault: find what blocked recovery.", "SRE lead");
-        }
-        else if (!rtoMet)
-        {
-            Act($"RTO {Format(m.Rto!.Value)} exceeded the {Format(criteria.MaxRto)} criterion: shorten detection or the response.", "SRE lead");
-        }
-
-        if (!rpoMet)
-        {
-            Act($"RPO {Format(m.Rpo)} exceeded the {Format(criteria.MaxRpo)} criterion: reduce replication lag or the restore gap.", "Data platform owner");
-        }
-
-        if (!integrityMet)
-        {
-            Act("A restored table failed its integrity check: investigate before relying on PITR.", "Data platform owner");
-        }
-
-        if (_relapseAt is { } relapse)
-        {
-            deviations.Add(string.Create(inv, $"Clients' success fell again to {_relapseRatio:P1} at {relapse:HH:mm:ss} UTC after the recovery."));
-        }
-
-        var passed = rtoMet && rpoMet && integrityMet && (definition.Expected != ExpectedResponse.RestoreAndCutover || _cutoverCompleted);
-        var reasons = new List<string>();
-        reasons.Add(m.Rto is { } r ? $"RTO {Format(r)} {(rtoMet ? "≤" : ">")} {Format(criteria.MaxRto)}" : $"clients never recovered to {RecoveredRatio:P0} for {RecoveryWindow.TotalSeconds:0} s within {Format(_plan.EffectiveObserveFor)} (RTO not reached)");
-        reasons.Add($"RPO {Format(m.Rpo)} {(rpoMet ? "≤" : ">")} {Format(criteria.MaxRpo)}");
-        if (_integrity.Count > 0)
-        {
-            reasons.Add(integrityMet ? "restore integrity passed" : "restore integrity FAILED");
-        }
-
-        if (definition.Expected == ExpectedResponse.RestoreAndCutover && !_cutoverCompleted)
-        {
-            reasons.Add("no cutover to a clean restored table completed");
-        }
-
-        var verdict = (passed ? "Passed: " : "Failed: ") + string.Join("; ", reasons) + ".";
-        var rtoMethod = string.Create(inv,
-            $"From the fault's start ({Stamp(m.FaultStart)}, the fault injector's record) to the first second after which the synthetic clients' success ratio (twin ground truth, sampled every virtual second) stayed at or above {RecoveredRatio:P0} for {RecoveryWindow.TotalSeconds:0} s ({Stamp(m.RecoveredAt)}); lowest success after the fault {m.MinSuccessRatio:P1}.");
-        var rpoMethod = RpoMethod(m);
-
-        Add(endedAt, DrillEventKinds.DrillEnd, $"Drill ends: {verdict}", "drill");
-        var timeline = _timeline.Select((e, i) => (e, i)).OrderBy(x => x.e.At).ThenBy(x => x.i).Select(x => x.e).ToImmutableArray();
-        var policyText = _plan.Policy == ResponsePolicy.Automatic ? "automatic countermeasure ladder only" : "people request and approve operations (two-person rule)";
-        var scope = $"{definition.Name} on {_plan.TargetRegion}{(_regionsInScope.Count > 1 ? $" (with {string.Join(", ", _regionsInScope.Where(x => x != _plan.TargetRegion))})" : "")}: {definition.Description} Fault lasts {Format(_plan.EffectiveFaultDuration)} after a {Format(_plan.EffectiveWarmup)} warm-up; observed up to {Format(_plan.EffectiveObserveFor)} after the fault. Response: {policyText}; expected: {definition.ExpectedText}. Success: RTO ≤ {Format(criteria.MaxRto)}, RPO ≤ {Format(criteria.MaxRpo)}, measured on the estate twin (seed {_plan.Seed}).";
-        if (!_plan.BackgroundFaults.IsDefaultOrEmpty)
-        {
-            scope += $" Background faults: {string.Join("; ", _plan.BackgroundFaults.Select(f => $"{f.Kind.ToString().ToLowerInvariant()} {f.Region}{(f.PeerRegion is null ? "" : "-" + f.PeerRegion)}"))}.";
-        }
-
-        _report = new DrillReport(
-            drillId,
-            $"Simulated DR drill on the estate twin ({_plan.Policy.ToString().ToLowerInvariant()} response)",
-            _plan.Scenario,
-            definition.Description,
-            _plan.TargetRegion,
-            scope,
-            criteria,
-            _estate.Objectives,
-            _plan.Version(_estate),
-            [.. _estate.Regions.Select(x => x.Code)],
-            _plan.Policy,
-            participants,
-            StartedAt,
-            endedAt,
-            timeline,
-            m.Detection,
-            new MeasuredObjective(m.Rto, criteria.MaxRto, rtoMet, rtoMethod),
-            new MeasuredObjective(m.Rpo, criteria.MaxRpo, rpoMet, rpoMethod),
-            passed,
-            verdict,
-            [.. _integrity],
-            [.. deviations],
-            [.. actions],
-            null,
-            auditChainHead,
-            DateOnly.FromDateTime((endedAt + (nextDrillIn ?? TimeSpan.FromDays(7))).UtcDateTime),
-            Metrics());
-        return _report;
-    }
+    public DrillObservation ToObservation() => new(
+        StartedAt,
+        Measure(),
+        [.. _timeline],
+        [.. _integrity],
+        [.. _extraDeviations],
+        [.. _regionsInScope],
+        [.. _losses],
+        _trafficMovedAway,
+        _ladderStepSeen,
+        _cutoverCompleted,
+        _relapseAt is { } relapse ? new DrillRelapse(relapse, _relapseRatio) : null,
+        Metrics());
 
     /// <summary>The check of a restored table against the twin's truth: restored to before the first corrupt write, no corrupt item, item count as acknowledged.</summary>
     public static RestoreIntegrityResult CheckRestore(RestoredTableTruth restored, TableTruth source)
@@ -471,29 +328,6 @@ public sealed class DrillObserver
         var detail = string.Create(CultureInfo.InvariantCulture,
             $"restored to {restored.PointInTime:O}{(source.FirstCorruptWriteAt is { } f ? $", first corrupt write {f:O} ({(beforeCorruption ? "before it" : "AFTER it")})" : "")}; corrupt items {corrupt}; items {restored.Items} of {restored.ExpectedItems} acknowledged by then{(restored.Ready ? "" : "; table not ACTIVE")}");
         return new RestoreIntegrityResult(restored.Table, restored.Region, restored.PointInTime, passed, detail);
-    }
-
-    private string RpoMethod(DrillMeasurements m)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        var text = "Canary writes: every region writes a sequence-numbered item each second that replicates like any write. When a region is lost, RPO is the age, at the moment of loss, of the oldest acknowledged canary the surviving regions do not have (the window of acknowledged writes lost; 0 when none is missing), to within the canaries' 1 s spacing.";
-        if (_losses.Count == 0)
-        {
-            text += " No region was lost during the drill.";
-        }
-
-        foreach (var loss in _losses)
-        {
-            text += string.Create(inv, $" {loss.Region} lost at {loss.At:HH:mm:ss} UTC: {loss.LostCanaries} canaries missing, oldest {loss.Age.TotalSeconds:0.0} s old; twin truth: {loss.TwinLost} writes lost, oldest {loss.TwinOldest.TotalSeconds:0.0} s old.");
-        }
-
-        text += string.Create(inv, $" Largest canary replication gap seen between any two live regions: {m.MaxCanaryGap.TotalSeconds:0.0} s.");
-        if (_cutoverCompleted && m.RestoredTo is { } restoredTo)
-        {
-            text += string.Create(inv, $" The target region was cut over to a table restored to {restoredTo:HH:mm:ss} UTC, {Format(Max(TimeSpan.Zero, (m.FaultStart ?? restoredTo) - restoredTo))} before the fault: that rollback counts in the RPO (writes after it are not in the restored table and need replay).");
-        }
-
-        return text;
     }
 
     private void ObserveCanaries(EstateTruth truth)
@@ -546,7 +380,7 @@ public sealed class DrillObserver
         var age = last > received && AckOf(code, received + 1) is { } oldest ? lossAt - oldest : TimeSpan.Zero;
         var twin = before.Regions.First(r => r.Code == code);
         var twinLost = truth.Writes.Lost - before.Writes.Lost;
-        _losses.Add((code, lossAt, Math.Max(0, last - received), Max(TimeSpan.Zero, age), twinLost, twin.OldestUnreplicatedAge));
+        _losses.Add(new DrillRegionLoss(code, lossAt, Math.Max(0, last - received), Max(TimeSpan.Zero, age), twinLost, twin.OldestUnreplicatedAge));
         Add(lossAt, DrillEventKinds.Note, string.Create(CultureInfo.InvariantCulture,
             $"{code} is lost: {Math.Max(0, last - received)} canaries (of sequence {received + 1}–{last}) never reached another region; oldest {age.TotalSeconds:0.0} s old."), "canaries");
     }
@@ -640,29 +474,9 @@ public sealed class DrillObserver
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    private static string Stamp(DateTimeOffset? at) => at is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "never";
-
     /// <summary>A duration for people: "0.4 s", "3 min 12 s", "2 h 5 min".</summary>
-    public static string Format(TimeSpan span)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        if (span < TimeSpan.FromSeconds(10))
-        {
-            return span.TotalSeconds.ToString("0.0", inv) + " s";
-        }
-
-        if (span < TimeSpan.FromMinutes(1))
-        {
-            return span.TotalSeconds.ToString("0", inv) + " s";
-        }
-
-        if (span < TimeSpan.FromHours(1))
-        {
-            return $"{(int)span.TotalMinutes} min {span.Seconds} s";
-        }
-
-        return $"{(int)span.TotalHours} h {span.Minutes} min";
-    }
+    /// <remarks>Kept for <see cref="DrillSession"/> and <see cref="DrillRunner"/> while they are rewritten; use <see cref="Formats.Duration"/>.</remarks>
+    public static string Format(TimeSpan span) => Formats.Duration(span);
 
     private sealed class SeenOperation
     {

@@ -102,7 +102,7 @@ public sealed class ScriptedResponder(Actor operatorActor, Actor approver, TimeS
                 return; // PITR's latest restorable time trails the present by minutes: wait until it covers the moment.
             }
 
-            var request = new OperationRequest(OperationKind.Restore, target, $"Drill: bad deploy at {deploy.StartsAt:HH:mm:ss} UTC wrote corrupt items; restore {table.Name} to the second before it.", Table: table.Name, PointInTime: pointInTime);
+            var request = new OperationRequest(OperationKind.Restore, target, $"Drill: bad deploy at {Formats.UtcTime(deploy.StartsAt)} wrote corrupt items; restore {table.Name} to the second before it.", Table: table.Name, PointInTime: pointInTime);
             var result = await context.Operations.RequestAsync(request, Operator, null, cancellationToken);
             _restoreId = result.Operation is { } op && result.Succeeded ? op.Id : null;
             _nextPlaybookTry = _restoreId is null ? now + RetryAfter : null;

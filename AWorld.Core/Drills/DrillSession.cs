@@ -134,7 +134,7 @@ public sealed class DrillSession
         var m = Observer.Measure();
         var last = await _audit.AppendAsync(_actor.Name, _actor.Role, "drill.end", DrillId, "ended",
             string.Create(CultureInfo.InvariantCulture, $"RTO {(m.Rto is { } rto ? rto.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s" : "not reached")}, RPO {m.Rpo.TotalSeconds:0.0} s"), cancellationToken);
-        var report = Observer.Report(DrillId, endedAt, last.Hash, participants);
+        var report = DrillReportComposer.Compose(Plan, _estate, Observer.ToObservation(), DrillId, endedAt, last.Hash, participants);
         var entries = await _auditStore.ReadAsync(_firstAudit, (int)Math.Min(int.MaxValue, last.Sequence - _firstAudit + 1), cancellationToken);
         return new DrillOutcome(report, entries, m, [.. operations.Where(o => o.RequestedAt >= StartedAt).OrderBy(o => o.RequestedAt)]);
     }

@@ -85,12 +85,12 @@ internal sealed class DrillReportPdf : IDisposable
         Section("1. Scope and success criteria");
         Paragraph(r.Scope);
         Facts([
-            ("Success criteria", $"RTO at most {Duration(r.Criteria.MaxRto)}, RPO at most {Duration(r.Criteria.MaxRpo)}"),
+            ("Success criteria", $"RTO at most {Formats.ExactDuration(r.Criteria.MaxRto)}, RPO at most {Formats.ExactDuration(r.Criteria.MaxRpo)}"),
             ("Response", r.Policy == ResponsePolicy.Automatic ? "automatic countermeasures only" : "people approving operations"),
-            ("Drill window (UTC)", $"{Utc(r.StartedAt)} to {Utc(r.EndedAt)} ({Duration(r.EndedAt - r.StartedAt)})"),
+            ("Drill window (UTC)", $"{Formats.UtcDateTime(r.StartedAt)} to {Formats.UtcDateTime(r.EndedAt)} ({Formats.ExactDuration(r.EndedAt - r.StartedAt)})"),
         ]);
         Section("2. Targets");
-        Facts([("Estate RTO target", Duration(r.Targets.Rto)), ("Estate RPO target", Duration(r.Targets.Rpo))]);
+        Facts([("Estate RTO target", Formats.ExactDuration(r.Targets.Rto)), ("Estate RPO target", Formats.ExactDuration(r.Targets.Rpo))]);
         Section("3. Plan version");
         Paragraph(r.PlanVersion);
         Section("4. Regions");
@@ -102,10 +102,10 @@ internal sealed class DrillReportPdf : IDisposable
         Section("6. Timeline (UTC)");
         Table(
             [("Time (UTC)", 0.2), ("T+", 0.1), ("Event", 0.13), ("Description", 0.42), ("Actor", 0.15)],
-            Items(r.Timeline).Select(e => new[] { Utc(e.At), Offset(e.At - r.StartedAt), e.Kind, e.Description, e.Actor ?? "" }).ToList());
+            Items(r.Timeline).Select(e => new[] { Formats.UtcDateTime(e.At), Formats.Offset(e.At - r.StartedAt), e.Kind, e.Description, e.Actor ?? "" }).ToList());
         Section("7. Achieved recovery objectives");
         Facts([
-            ("Detection", r.Detection is { } detection ? $"{Duration(detection)} after the fault started" : "not detected"),
+            ("Detection", r.Detection is { } detection ? $"{Formats.ExactDuration(detection)} after the fault started" : "not detected"),
             ("RTO", Objective(r.Rto)),
             ("RTO measured by", r.Rto.Method),
             ("RPO", Objective(r.Rpo)),
@@ -125,7 +125,7 @@ internal sealed class DrillReportPdf : IDisposable
         {
             Table(
                 [("Table", 0.2), ("Region", 0.14), ("Restored to (UTC)", 0.2), ("Result", 0.1), ("Detail", 0.36)],
-                r.RestoreIntegrity.Select(x => new[] { x.Table, x.Region, x.RestoredTo is { } at ? Utc(at) : "not restored", x.Passed ? "PASSED" : "FAILED", x.Detail }).ToList());
+                r.RestoreIntegrity.Select(x => new[] { x.Table, x.Region, x.RestoredTo is { } at ? Formats.UtcDateTime(at) : "not restored", x.Passed ? "PASSED" : "FAILED", x.Detail }).ToList());
         }
 
         Section("9. Deviations");
@@ -145,7 +145,7 @@ internal sealed class DrillReportPdf : IDisposable
         Section("11. Sign-off");
         if (r.SignOff is { } signOff)
         {
-            Facts([("Signed off by", $"{signOff.By} ({signOff.Role})"), ("At (UTC)", Utc(signOff.At))]);
+            Facts([("Signed off by", $"{signOff.By} ({signOff.Role})"), ("At (UTC)", Formats.UtcDateTime(signOff.At))]);
         }
         else
         {
@@ -546,47 +546,6 @@ internal sealed class DrillReportPdf : IDisposable
 
     private static string Join(ImmutableArray<string> items) => items.IsDefaultOrEmpty ? "(none)" : string.Join(", ", items);
 
-    private static string Utc(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-
-    private static string Offset(TimeSpan offset) =>
-        (offset < TimeSpan.Zero ? "-" : "+") + offset.Duration().ToString(offset.Duration().TotalHours >= 1 ? @"h\:mm\:ss" : @"mm\:ss", CultureInfo.InvariantCulture);
-
     private static string Objective(MeasuredObjective objective) =>
-        $"{(objective.Achieved is { } achieved ? Duration(achieved) : "not reached")} against a target of {Duration(objective.Target)}: {(objective.Met ? "MET" : "NOT MET")}";
-
-    internal static string Duration(TimeSpan span)
-    {
-        if (span < TimeSpan.Zero)
-        {
-            return "-" + Duration(span.Duration());
-        }
-
-        if (span.TotalSeconds < 1)
-        {
-            return $"{span.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms";
-        }
-
-        var parts = new List<string>();
-        if (span.Days > 0)
-        {
-            parts.Add($"{span.Days} d");
-        }
-
-        if (span.Hours > 0)
-        {
-            parts.Add($"{span.Hours} h");
-        }
-
-        if (span.Minutes > 0)
-        {
-            parts.Add($"{span.Minutes} min");
-        }
-
-        if (span.Seconds > 0 || parts.Count == 0)
-        {
-            parts.Add($"{span.Seconds} s");
-        }
-
-        return string.Join(" ", parts);
-    }
+        $"{(objective.Achieved is { } achieved ? Formats.ExactDuration(achieved) : "not reached")} against a target of {Formats.ExactDuration(objective.Target)}: {(objective.Met ? "MET" : "NOT MET")}";
 }

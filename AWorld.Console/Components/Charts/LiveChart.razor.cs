@@ -1,5 +1,6 @@
 using AWorld.Core.Engine;
 using AWorld.Console.ViewModels;
+using AWorld.Core;
 using AWorld.Core.Telemetry;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
@@ -134,7 +135,7 @@ public sealed partial class LiveChart : ComponentBase, IAsyncDisposable
 
             var age = _feed.NewestAge(now);
             var stale = age is null || age > Telemetry.Value.StaleAfter;
-            var text = Format.Age(age, stale);
+            var text = Formats.Age(age, stale);
             if (text != _staleText)
             {
                 _staleText = text;

@@ -2,6 +2,7 @@ using AWorld.Console.Accounts;
 using AWorld.Console.Api;
 using AWorld.Console.Drills;
 using AWorld.Console.Storage;
+using AWorld.Core;
 using AWorld.Core.Drills;
 using AWorld.Core.Estate;
 using Microsoft.AspNetCore.Components;
@@ -83,11 +84,11 @@ public sealed partial class Drills : IDisposable
         }
     }
 
-    private static string Seconds(double? seconds) => seconds is { } s ? DrillObserver.Format(TimeSpan.FromSeconds(s)) : "—";
+    private static string Seconds(double? seconds) => seconds is { } s ? Formats.Duration(TimeSpan.FromSeconds(s)) : "—";
 
-    private static string Seconds(TimeSpan? span) => span is { } s ? DrillObserver.Format(s) : "—";
+    private static string Seconds(TimeSpan? span) => span is { } s ? Formats.Duration(s) : "—";
 
-    private static string Since(DateTimeOffset? at, DateTimeOffset? from) => at is { } a && from is { } f ? DrillObserver.Format(a - f) : "—";
+    private static string Since(DateTimeOffset? at, DateTimeOffset? from) => at is { } a && from is { } f ? Formats.Duration(a - f) : "—";
 
     // The live drill moves every step; history and schedules change only when a drill starts or ends or is signed off.
     private async Task OnActivityAsync(DrillActivity activity)

@@ -49,6 +49,20 @@ public sealed class DrillCommandTests : IDisposable
         Assert.Equal(root.GetProperty("manifestSha256").GetString() + "\n", await File.ReadAllTextAsync(Path.Combine(_dir, "packs", "evidence-chain-head.txt")));
     }
 
+    [Fact]
+    public async Task Run_IsDatedByTheClockItIsGiven_ToTheSecond()
+    {
+        var time = new FixedTime(new DateTimeOffset(2031, 6, 15, 12, 34, 56, 789, TimeSpan.Zero));
+
+        var (code, stdout, stderr) = await Run(time, "drill", "run", "--scenario", "checker-flapping", "--region", "eu-west-1", "--seed", "3",
+            "--out", Path.Combine(_dir, "packs"), "--key-dir", Path.Combine(_dir, "key"), "--json");
+
+        Assert.True(code is 0 or 1, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.StartsWith("drill-20310615-123456-checker-flapping-", json.RootElement.GetProperty("drillId").GetString(), StringComparison.Ordinal);
+        Assert.Contains("of estate time in 0.0 s", stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("drill run --region eu-west-1", "--scenario is required")]
     [InlineData("drill run --scenario moon-landing --region eu-west-1", "use one of region-outage, network-partition")]
@@ -64,11 +78,21 @@ public sealed class DrillCommandTests : IDisposable
         Assert.Contains("aworld drill run --scenario region-outage", stderr, StringComparison.Ordinal);
     }
 
-    private static async Task<(int Code, string Stdout, string Stderr)> Run(params string[] args)
+    private static Task<(int Code, string Stdout, string Stderr)> Run(params string[] args) => Run(TimeProvider.System, args);
+
+    private static async Task<(int Code, string Stdout, string Stderr)> Run(TimeProvider time, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = await CliApp.RunAsync(args, stdout, stderr, CancellationToken.None);
+        var code = await CliApp.RunAsync(args, stdout, stderr, time, CancellationToken.None);
         return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>A clock that stands still (its timestamps too, so the run takes no time by it).</summary>
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+
+        public override long GetTimestamp() => 0;
     }
 }

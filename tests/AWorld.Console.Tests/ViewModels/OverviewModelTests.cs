@@ -1,4 +1,5 @@
 using AWorld.Console.ViewModels;
+using AWorld.Core;
 using AWorld.Core.Estate;
 using AWorld.Core.Telemetry;
 
@@ -13,8 +14,8 @@ public class OverviewModelTests
 
         var card = Assert.Single(model.Regions);
         Assert.Equal("data 1 min 35 s old", card.Staleness);
-        Assert.Equal(Format.None, card.RequestRate);
-        Assert.Equal(Format.None, card.LatencyP99);
+        Assert.Equal(Formats.None, card.RequestRate);
+        Assert.Equal(Formats.None, card.LatencyP99);
     }
 
     [Fact]
@@ -39,13 +40,6 @@ public class OverviewModelTests
         Assert.All(alerts, a => Assert.Equal(AlertSeverity.Critical, a.Severity));
         Assert.Contains("against an RPO of 1 h 0 min", alerts[1].Text, StringComparison.Ordinal);
     }
-
-    [Theory]
-    [InlineData(450.2, "450 ms")]
-    [InlineData(12_345.0, "12.3 s")]
-    [InlineData(125_000.0, "2 min 5 s")]
-    [InlineData(null, "—")]
-    public void Milliseconds_ReadNaturally(double? ms, string expected) => Assert.Equal(expected, Format.Milliseconds(ms));
 
     private static RegionSnapshot Region(string code, HealthStatus health, bool stale, TimeSpan age) =>
         new(code, "Ireland", RegionRole.Active, health, ["because"], 0.495, 1234, 180, 0.0004, 90, 450, 500, 100, [], age, stale, 40, TimeSpan.FromMilliseconds(450));
