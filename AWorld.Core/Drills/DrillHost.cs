@@ -262,7 +262,7 @@ public sealed class DrillHost(
 
     /// <summary>
     /// Who took part: the starter's lines, the plan's, every person who requested or approved an operation during the
-    /// drill, the scripted people of a responder, and the ladder.
+    /// drill, the ladder, and the scripted people of a responder.
     /// </summary>
     private ImmutableArray<DrillParticipant> Participants(Running running, OperationBoard board)
     {
@@ -277,15 +277,15 @@ public sealed class DrillHost(
             .Distinct()
             .Select(p => new DrillParticipant(p.Item1!, p.Item2 ?? "", p.Item3));
         list.AddRange(people);
+        list.Add(new DrillParticipant(Actor.System.Name, Actor.System.Role, operations.Options.AutoFailover
+            ? "countermeasure ladder: throttling, scale-out and automatic failover"
+            : "countermeasure ladder: throttling, scale-out and failover proposals (automatic failover off)"));
         if (scripted is not null)
         {
             list.Add(new DrillParticipant(scripted.Operator.Name, scripted.Operator.Role, $"scripted operator: requests proposals and restores after {DrillObserver.Format(scripted.ThinkTime)}"));
             list.Add(new DrillParticipant(scripted.Approver.Name, scripted.Approver.Role, $"scripted approver: approves after {DrillObserver.Format(scripted.ThinkTime)}"));
         }
 
-        list.Add(new DrillParticipant(Actor.System.Name, Actor.System.Role, operations.Options.AutoFailover
-            ? "countermeasure ladder: throttling, scale-out and automatic failover"
-            : "countermeasure ladder: throttling, scale-out and failover proposals (automatic failover off)"));
         return list.ToImmutable();
     }
 
