@@ -14,14 +14,7 @@ public static class Roles
     /// <summary>The role a signed-in user holds, or "" when none.</summary>
     public static string Of(System.Security.Claims.ClaimsPrincipal user) => All.FirstOrDefault(user.IsInRole) ?? "";
 
-    // Who may do what is AWorld.Core.Permissions; each permission is a policy of the same name. The two members below
-    // forward to it for the drill files, which are being rewritten elsewhere; use the permissions instead.
-
-    /// <summary>Kept for the drill files: the policy of <see cref="AWorld.Core.Permission.ReadEvidence"/>.</summary>
-    public const string EvidencePolicy = nameof(AWorld.Core.Permission.ReadEvidence);
-
-    /// <summary>Kept for the drill files: the roles that hold <see cref="AWorld.Core.Permission.ReadEvidence"/>.</summary>
-    public static readonly string[] EvidenceReaders = [.. AWorld.Core.Permissions.RolesFor(AWorld.Core.Permission.ReadEvidence)];
+    // Who may do what is AWorld.Core.Permissions; each permission is a policy of the same name.
 }
 
 /// <summary>A local account; the password is stored only as an ASP.NET Core Identity hash (PBKDF2).</summary>

@@ -42,19 +42,19 @@ public static class DrillsEndpoints
         drills.MapPost("/schedules", async (ScheduleBody? body, ClaimsPrincipal user, DrillSchedules s, CancellationToken ct) =>
             body is null
                 ? ApiError.Respond(StatusCodes.Status400BadRequest, "The body must be JSON like {\"cron\":\"0 3 * * 1\",\"scenario\":\"region-outage\",\"region\":\"eu-west-1\",\"policy\":\"automatic\"}.")
-                : ToResult(await s.AddAsync(body.Cron, new DrillRequest(body.Scenario, body.Region, body.Policy, "full-speed"), OperationsEndpoints.ActorOf(user), ct), id => Results.Created($"/api/drills/schedules/{id}", new { id })));
+                : ApiResults.From(await s.AddAsync(body.Cron, new DrillRequest(body.Scenario, body.Region, body.Policy, "full-speed"), Actors.Of(user), ct), id => Results.Created($"/api/drills/schedules/{id}", new { id })));
         drills.MapDelete("/schedules/{id:int}", async (int id, ClaimsPrincipal user, DrillSchedules s, CancellationToken ct) =>
-            ToResult(await s.RemoveAsync(id, OperationsEndpoints.ActorOf(user), ct), _ => Results.NoContent()));
+            ApiResults.From(await s.RemoveAsync(id, Actors.Of(user), ct), _ => Results.NoContent()));
         drills.MapPost("/", async (DrillRequest? body, ClaimsPrincipal user, DrillCommands c, CancellationToken ct) =>
             body is null
                 ? ApiError.Respond(StatusCodes.Status400BadRequest, "The body must be JSON like {\"scenario\":\"region-outage\",\"region\":\"eu-west-1\",\"policy\":\"automatic\",\"mode\":\"full-speed\"}.")
-                : ToResult(await c.StartAsync(body, OperationsEndpoints.ActorOf(user), cancellationToken: ct), id => Results.Created($"/api/drills/{id}", new { id })));
+                : ApiResults.From(await c.StartAsync(body, Actors.Of(user), cancellationToken: ct), id => Results.Created($"/api/drills/{id}", new { id })));
         drills.MapGet("/{id}", async (string id, DrillRepository r, CancellationToken ct) =>
             await r.ReportAsync(id, ct) is { } report ? Results.Ok(report) : ApiError.Respond(StatusCodes.Status404NotFound, $"No completed drill has id '{id}'."));
         drills.MapPost("/{id}/sign-off", async (string id, ClaimsPrincipal user, DrillCommands c, CancellationToken ct) =>
-            ToResult(await c.SignOffAsync(id, OperationsEndpoints.ActorOf(user), ct), _ => Results.Ok(new { id })));
+            ApiResults.From(await c.SignOffAsync(id, Actors.Of(user), ct), _ => Results.Ok(new { id })));
 
-        var evidence = app.MapGroup("/api/evidence").RequireAuthorization(Roles.EvidencePolicy);
+        var evidence = app.MapGroup("/api/evidence").RequireAuthorization(nameof(Permission.ReadEvidence));
         evidence.MapGet("/public-key", (EvidenceArchive a) => Results.Text(a.PublicKeyPem, "application/x-pem-file"));
         evidence.MapGet("/packs/{id}", DownloadAsync);
         evidence.MapPost("/verify", VerifyAsync).DisableAntiforgery();
@@ -73,7 +73,7 @@ public static class DrillsEndpoints
             return ApiError.Respond(StatusCodes.Status404NotFound, $"Drill '{id}' has no evidence pack (unknown drill, or still running).");
         }
 
-        var actor = OperationsEndpoints.ActorOf(user);
+        var actor = Actors.Of(user);
         await audit.AppendAsync(actor.Name, actor.Role, "evidence.export", id, "downloaded", pack.FileName, ct);
         return Results.File(pack.Content, "application/zip", pack.FileName);
     }
@@ -109,15 +109,4 @@ public static class DrillsEndpoints
         buffer.Position = 0;
         return Results.Ok(archive.Verify(buffer));
     }
-
-    private static IResult ToResult(Outcome<string> result, Func<string, IResult> ok) => result.Value is { } value
-        ? ok(value)
-        : ApiError.Respond(result.Failure!.Kind switch
-        {
-            FailureKind.Forbidden => StatusCodes.Status403Forbidden,
-            FailureKind.NotFound => StatusCodes.Status404NotFound,
-            FailureKind.Conflict or FailureKind.Refused => StatusCodes.Status409Conflict,
-            FailureKind.Throttled => StatusCodes.Status429TooManyRequests,
-            _ => StatusCodes.Status400BadRequest,
-        }, result.Failure.Message);
 }

@@ -33,8 +33,6 @@ public static class OperationsEndpoints
         return app;
     }
 
-    /// <summary>Obsolete: use <see cref="Actors.Of"/>. Kept only while the drill files (being rewritten elsewhere) still call it.</summary>
-    public static Actor ActorOf(ClaimsPrincipal user) => Actors.Of(user);
 
     private static async Task<IResult> RequestAsync(OperationBody? body, ClaimsPrincipal user, OperationService service, CancellationToken ct)
     {

@@ -31,11 +31,6 @@ public sealed class DrillCommands(
     AuditLog audit,
     [FromKeyedServices(EstateClock.Key)] TimeProvider time)
 {
-    /// <summary>Operators and Admins; and the console itself (the drill scheduler), whose System role no account can hold.</summary>
-    public static bool MayRun(Actor actor) => actor.Role is RoleNames.Operator or RoleNames.Admin || actor.Role == Actor.System.Role;
-
-    public static bool MaySignOff(Actor actor) => actor.Role is RoleNames.Approver or RoleNames.Admin;
-
     /// <summary>Checks a request and turns it into a plan and a mode, or says what is wrong with it.</summary>
     public Outcome<(DrillPlan Plan, DrillMode Mode)> Parse(DrillRequest request)
     {
@@ -74,7 +69,7 @@ public sealed class DrillCommands(
     /// <summary>Starts a drill; returns its id. <paramref name="label"/> names how a full-speed run was asked for ("full-speed", "scheduled").</summary>
     public async Task<Outcome<string>> StartAsync(DrillRequest request, Actor actor, string? label = null, CancellationToken cancellationToken = default)
     {
-        if (!MayRun(actor))
+        if (!actor.May(Permission.RunDrill))
         {
             return Failure.Forbidden($"Only an Operator or an Admin may run drills; you are {actor.Role}.");
         }
@@ -99,7 +94,7 @@ public sealed class DrillCommands(
     /// <summary>Signs a completed drill's report off (Approvers and Admins) and writes its pack again with the sign-off.</summary>
     public async Task<Outcome<string>> SignOffAsync(string drillId, Actor actor, CancellationToken cancellationToken = default)
     {
-        if (!MaySignOff(actor))
+        if (!actor.May(Permission.SignOffDrill))
         {
             return Failure.Forbidden($"Only an Approver or an Admin may sign a drill report off; you are {actor.Role}.");
         }

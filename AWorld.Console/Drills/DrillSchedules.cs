@@ -33,7 +33,7 @@ public sealed class DrillSchedules(
 
     public async Task<Outcome<string>> AddAsync(string? cron, DrillRequest request, Actor actor, CancellationToken cancellationToken = default)
     {
-        if (!DrillCommands.MayRun(actor))
+        if (!actor.May(Permission.RunDrill))
         {
             return Failure.Forbidden($"Only an Operator or an Admin may schedule drills; you are {actor.Role}.");
         }
@@ -75,7 +75,7 @@ public sealed class DrillSchedules(
 
     public async Task<Outcome<string>> RemoveAsync(int id, Actor actor, CancellationToken cancellationToken = default)
     {
-        if (!DrillCommands.MayRun(actor))
+        if (!actor.May(Permission.RunDrill))
         {
             return Failure.Forbidden($"Only an Operator or an Admin may change drill schedules; you are {actor.Role}.");
         }

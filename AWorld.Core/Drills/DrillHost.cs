@@ -229,7 +229,7 @@ public sealed class DrillHost(
         {
             if (timedOut)
             {
-                session.Observer.AddDeviation($"The drill ended after {DrillObserver.Format(session.Plan.EffectiveObserveFor)} without seeing everything it waits for (recovery, the faults over, no operation in flight).");
+                session.Observer.AddDeviation($"The drill ended after {Formats.Duration(session.Plan.EffectiveObserveFor)} without seeing everything it waits for (recovery, the faults over, no operation in flight).");
             }
 
             var outcome = await session.FinishAsync(board.Operations, Participants(running, board), cancellationToken);
@@ -282,8 +282,8 @@ public sealed class DrillHost(
             : "countermeasure ladder: throttling, scale-out and failover proposals (automatic failover off)"));
         if (scripted is not null)
         {
-            list.Add(new DrillParticipant(scripted.Operator.Name, scripted.Operator.Role, $"scripted operator: requests proposals and restores after {DrillObserver.Format(scripted.ThinkTime)}"));
-            list.Add(new DrillParticipant(scripted.Approver.Name, scripted.Approver.Role, $"scripted approver: approves after {DrillObserver.Format(scripted.ThinkTime)}"));
+            list.Add(new DrillParticipant(scripted.Operator.Name, scripted.Operator.Role, $"scripted operator: requests proposals and restores after {Formats.Duration(scripted.ThinkTime)}"));
+            list.Add(new DrillParticipant(scripted.Approver.Name, scripted.Approver.Role, $"scripted approver: approves after {Formats.Duration(scripted.ThinkTime)}"));
         }
 
         return list.ToImmutable();

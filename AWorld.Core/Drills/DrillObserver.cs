@@ -474,10 +474,6 @@ public sealed class DrillObserver
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    /// <summary>A duration for people: "0.4 s", "3 min 12 s", "2 h 5 min".</summary>
-    /// <remarks>Kept for <see cref="DrillSession"/> and <see cref="DrillRunner"/> while they are rewritten; use <see cref="Formats.Duration"/>.</remarks>
-    public static string Format(TimeSpan span) => Formats.Duration(span);
-
     private sealed class SeenOperation
     {
         public OperationState? State { get; set; }

@@ -82,6 +82,6 @@ public sealed class DrillRunner(IConfiguration configuration, EstateTopology est
 
         return run.Completion.IsCompleted
             ? Outcome<DrillOutcome>.Ok(await run.Completion)
-            : Failure.Conflict($"Drill {run.DrillId} did not end within {DrillObserver.Format(plan.EffectiveWarmup + plan.EffectiveObserveFor)} of estate time.");
+            : Failure.Conflict($"Drill {run.DrillId} did not end within {Formats.Duration(plan.EffectiveWarmup + plan.EffectiveObserveFor)} of estate time.");
     }
 }

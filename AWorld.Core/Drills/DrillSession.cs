@@ -161,5 +161,5 @@ public sealed class DrillSession
     {
         FaultKind.Partition => $"partition {spec.Region}-{spec.PeerRegion}",
         _ => string.Create(CultureInfo.InvariantCulture, $"{spec.Kind.ToString().ToLowerInvariant()} {spec.Region} (magnitude {spec.EffectiveMagnitude})"),
-    } + (spec.Duration is { } d ? $" for {DrillObserver.Format(d)}" : "");
+    } + (spec.Duration is { } d ? $" for {Formats.Duration(d)}" : "");
 }

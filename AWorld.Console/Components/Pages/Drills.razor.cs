@@ -1,5 +1,4 @@
 using AWorld.Console.Accounts;
-using AWorld.Console.Api;
 using AWorld.Console.Drills;
 using AWorld.Console.Storage;
 using AWorld.Core;
@@ -63,10 +62,10 @@ public sealed partial class Drills : IDisposable
     protected override async Task OnInitializedAsync()
     {
         var user = (await AuthenticationState).User;
-        var actor = OperationsEndpoints.ActorOf(user);
-        _mayRun = DrillCommands.MayRun(actor);
-        _maySignOff = DrillCommands.MaySignOff(actor);
-        _mayReadEvidence = Roles.EvidenceReaders.Contains(actor.Role);
+        var actor = Actors.Of(user);
+        _mayRun = actor.May(Permission.RunDrill);
+        _maySignOff = actor.May(Permission.SignOffDrill);
+        _mayReadEvidence = actor.May(Permission.ReadEvidence);
         _region = Estate.Regions[0].Code;
         _live = Host.Live;
         _revision = Host.Activity.Current?.Revision ?? 0;
@@ -110,7 +109,7 @@ public sealed partial class Drills : IDisposable
         _overdue = await Schedules.OverdueAsync();
     }
 
-    private async Task<AWorld.Core.Actor> ActorAsync() => OperationsEndpoints.ActorOf((await AuthenticationState).User);
+    private async Task<AWorld.Core.Actor> ActorAsync() => Actors.Of((await AuthenticationState).User);
 
     private async Task RunAsync(DrillScenarioDefinition scenario, bool live)
     {

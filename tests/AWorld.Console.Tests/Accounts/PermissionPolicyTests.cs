@@ -22,8 +22,6 @@ public sealed class PermissionPolicyTests : IDisposable
         {
             Assert.NotNull(await policies.GetPolicyAsync(permission.ToString()));
         }
-
-        Assert.Equal(nameof(Permission.ReadEvidence), Roles.EvidencePolicy);
     }
 
     [Fact]
