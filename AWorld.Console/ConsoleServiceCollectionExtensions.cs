@@ -57,6 +57,7 @@ public static class ConsoleServiceCollectionExtensions
         services.TryAddSingleton<TokenService>();
         services.TryAddSingleton<AccountSeeder>();
         services.TryAddSingleton<Operations.Approvals>();
+        services.TryAddSingleton(Components.LiveDispatch.ThreadPool);
         services.TryAddSingleton<SimulationControl>();
         services.TryAddSingleton<Anomalies.AnomalyAcknowledgements>();
         services.TryAddSingleton<IEvidenceSigner>(sp => new LocalEvidenceSigner(sp.GetRequiredService<DataDirectory>().Path));

@@ -17,7 +17,7 @@ namespace AWorld.Console.Components.Pages;
 /// again only when the stream's revision moves. Every action is decided again on the server by the drill commands;
 /// the buttons only hide what a role cannot do.
 /// </summary>
-public sealed partial class Drills : IDisposable
+public sealed partial class Drills
 {
     private LiveDrillView? _live;
     private IReadOnlyList<DrillRunRow> _history = [];
@@ -34,7 +34,6 @@ public sealed partial class Drills : IDisposable
     private bool _maySignOff;
     private bool _mayReadEvidence;
     private long _revision = -1;
-    private IDisposable? _subscription;
 
     [Inject]
     public required DrillCommands Commands { get; init; }
@@ -57,8 +56,6 @@ public sealed partial class Drills : IDisposable
     [CascadingParameter]
     public required Task<AuthenticationState> AuthenticationState { get; set; }
 
-    public void Dispose() => _subscription?.Dispose();
-
     protected override async Task OnInitializedAsync()
     {
         var user = (await AuthenticationState).User;
@@ -70,7 +67,7 @@ public sealed partial class Drills : IDisposable
         _live = Host.Live;
         _revision = Host.Activity.Current?.Revision ?? 0;
         await LoadAsync();
-        _subscription = Host.Activity.Subscribe(activity => InvokeAsync(() => OnActivityAsync(activity)));
+        Follow(Host.Activity, OnActivityAsync);
     }
 
     // Buttons stay disabled in the prerendered page until the circuit is live, so that no click is lost.
@@ -98,8 +95,6 @@ public sealed partial class Drills : IDisposable
             _revision = activity.Revision;
             await LoadAsync();
         }
-
-        StateHasChanged();
     }
 
     private async Task LoadAsync()

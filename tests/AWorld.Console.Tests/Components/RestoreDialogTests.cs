@@ -29,6 +29,6 @@ public sealed class RestoreDialogTests : IAsyncLifetime
         var parameters = new DialogParameters<RestoreDialog> { { d => d.Region, "eu-west-1" }, { d => d.Table, "aworld-players" } };
         await provider.InvokeAsync(() => _ctx.Services.GetRequiredService<IDialogService>().ShowAsync<RestoreDialog>(null, parameters));
 
-        provider.WaitForAssertion(() => Assert.Equal("2026-02-01 18:30:15", provider.Find("input").GetAttribute("value")));
+        Assert.Equal("2026-02-01 18:30:15", provider.Find("input").GetAttribute("value"));
     }
 }

@@ -1,4 +1,5 @@
 using AWorld.Core.Engine;
+using AWorld.Console.Components;
 using AWorld.Console.Live;
 using AWorld.Console.Storage;
 using AWorld.Core.Evidence;
@@ -30,6 +31,8 @@ public sealed class ConsoleComponentContext : BunitContext
         JSInterop.Mode = JSRuntimeMode.Loose;
         Auth = this.AddAuthorization();
         Services.AddMudServices();
+        // Live views render on the thread that makes them due (the fake clock's Advance): no test waits for a render.
+        Services.AddSingleton(LiveDispatch.Inline);
         Services.AddSingleton<TimeProvider>(Time);
         Services.AddKeyedSingleton<TimeProvider>(EstateClock.Key, Time);
         Services.AddDbContextFactory<ConsoleDbContext>(o => o.UseSqlite($"Data Source={_database}"));
