@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace AWorld.Core.Drills;
 
 /// <summary>
-/// What a drill measured: when the fault started (twin truth), when the monitor first showed the target region
+/// What a drill measured: when the fault started (the fault injector's record), when the monitor first showed the target region
 /// other than Healthy, when the first decision (operation requested or proposed, or an automatic ladder step) was made
 /// for it, the first approval, when the router's weights changed, when clients recovered, and the RTO and RPO.
 /// </summary>
@@ -18,8 +18,8 @@ public sealed record DrillMeasurements(
     TimeSpan? Rto,
     TimeSpan Rpo,
     long CanariesLost,
-    long TwinWritesLost,
-    TimeSpan? TwinOldestLostAge,
+    long WritesLost,
+    TimeSpan? OldestLostWriteAge,
     TimeSpan MaxCanaryGap,
     double MinSuccessRatio,
     DateTimeOffset? RestoredTo);
@@ -28,7 +28,7 @@ public sealed record DrillMeasurements(
 /// A region lost during the drill: the canaries its survivors never received (and the age of the oldest of them, at
 /// <see cref="At"/>, the last second it was up), and the twin's own count of the writes lost with it.
 /// </summary>
-public sealed record DrillRegionLoss(string Region, DateTimeOffset At, long LostCanaries, TimeSpan Age, long TwinWritesLost, TimeSpan TwinOldestLostAge);
+public sealed record DrillRegionLoss(string Region, DateTimeOffset At, long LostCanaries, TimeSpan Age, long WritesLost, TimeSpan OldestLostWriteAge);
 
 /// <summary>Clients' success fell below the recovered ratio again after the recovery: the first such second and its ratio.</summary>
 public sealed record DrillRelapse(DateTimeOffset At, double SuccessRatio);

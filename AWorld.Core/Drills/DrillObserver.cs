@@ -292,8 +292,8 @@ public sealed class DrillObserver
             _recoveredAt - _faultStart,
             rpo,
             _losses.Sum(l => l.LostCanaries),
-            _losses.Sum(l => l.TwinWritesLost),
-            _losses.Count == 0 ? null : _losses.Max(l => l.TwinOldestLostAge),
+            _losses.Sum(l => l.WritesLost),
+            _losses.Count == 0 ? null : _losses.Max(l => l.OldestLostWriteAge),
             _maxCanaryGap,
             _minRatio,
             _restoredTo);

@@ -200,7 +200,7 @@ public static class DrillReportComposer
 
         foreach (var loss in o.Losses)
         {
-            text += string.Create(inv, $" {loss.Region} lost at {Formats.UtcTime(loss.At)}: {loss.LostCanaries} canaries missing, oldest {loss.Age.TotalSeconds:0.0} s old; twin truth: {loss.TwinWritesLost} writes lost, oldest {loss.TwinOldestLostAge.TotalSeconds:0.0} s old.");
+            text += string.Create(inv, $" {loss.Region} lost at {Formats.UtcTime(loss.At)}: {loss.LostCanaries} canaries missing, oldest {loss.Age.TotalSeconds:0.0} s old; twin truth: {loss.WritesLost} writes lost, oldest {loss.OldestLostWriteAge.TotalSeconds:0.0} s old.");
         }
 
         text += string.Create(inv, $" Largest canary replication gap seen between any two live regions: {m.MaxCanaryGap.TotalSeconds:0.0} s.");

@@ -89,7 +89,7 @@ internal static class DrillBench
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"    {seed,4}  {S(r53),8}  {S(At(m.DetectedAt)),8}  {S(At(m.DecidedAt)),7}  {S(At(m.RouterChangedAt)),6}  {S(rto),14}  {S(floor),5}  {S(control),7}  {S(rto - control),11}  {S(engine),19}  {decisionTick,16:0.00}  {m.Rpo.TotalSeconds,5:0.0}  {m.CanariesLost,12}/{m.TwinWritesLost,-12}  {outcome.Report.Passed,6}  {watch.Elapsed.TotalMilliseconds,7:0}"));
+                $"    {seed,4}  {S(r53),8}  {S(At(m.DetectedAt)),8}  {S(At(m.DecidedAt)),7}  {S(At(m.RouterChangedAt)),6}  {S(rto),14}  {S(floor),5}  {S(control),7}  {S(rto - control),11}  {S(engine),19}  {decisionTick,16:0.00}  {m.Rpo.TotalSeconds,5:0.0}  {m.CanariesLost,12}/{m.WritesLost,-12}  {outcome.Report.Passed,6}  {watch.Elapsed.TotalMilliseconds,7:0}"));
         }
 
         if (rows.Count > 0)

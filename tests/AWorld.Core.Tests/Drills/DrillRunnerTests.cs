@@ -39,7 +39,7 @@ public partial class DrillRunnerTests
         // Truth at the loss moment: the writes then unreplicated are the ones the failure destroys.
         var atLoss = drill.TruthAt(drill.FaultStart).Regions.Single(r => r.Code == Target);
         var lost = drill.Truths[^1].Writes.Lost - drill.TruthAt(drill.FaultStart).Writes.Lost;
-        Assert.Equal(lost, drill.Measured.TwinWritesLost);
+        Assert.Equal(lost, drill.Measured.WritesLost);
         Assert.Equal(atLoss.UnreplicatedWrites, lost);
         Assert.True(lost > 0, "this seed fails the region with the last batch of writes still in flight");
         Assert.True(drill.Measured.CanariesLost > 0);
@@ -61,7 +61,7 @@ public partial class DrillRunnerTests
         Assert.InRange(atLoss.OldestUnreplicatedAge.TotalSeconds, 295, 301);
         Assert.InRange((drill.Report.Rpo.Achieved!.Value - atLoss.OldestUnreplicatedAge).Duration().TotalSeconds, 0, 1);
         Assert.InRange(drill.Measured.CanariesLost, 295, 301);
-        Assert.Equal(atLoss.UnreplicatedWrites, drill.Measured.TwinWritesLost);
+        Assert.Equal(atLoss.UnreplicatedWrites, drill.Measured.WritesLost);
         Assert.False(drill.Report.Rpo.Met);
         Assert.False(drill.Report.Passed);
         Assert.StartsWith("Failed:", drill.Report.Verdict, StringComparison.Ordinal);
