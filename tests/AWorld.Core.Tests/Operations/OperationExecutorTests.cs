@@ -1,6 +1,7 @@
 using AWorld.Core.Estate;
 using AWorld.Core.Operations;
 using AWorld.Core.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AWorld.Core.Tests.Operations;
 
@@ -224,7 +225,7 @@ public sealed class OperationExecutorTests : IDisposable
         await _h.Service.ApproveAsync(restore.Id, OperationsHarness.Approver, restore.Plan.Hash, false);
         restore = await _h.RunUntilFinishedAsync(restore.Id, TimeSpan.FromHours(1));
         var routing = new StuckTableRouting("aworld-sessions");
-        _h.Executor = new OperationExecutor(_h.Service, _h.Store, _h.Twin, _h.Twin, _h.Twin, _h.Time, routing);
+        _h.Executor = ActivatorUtilities.CreateInstance<OperationExecutor>(_h.Services, (ITableRouting)routing);
         var cutover = (await _h.Service.RequestAsync(new OperationRequest(OperationKind.Cutover, "eu-west-1", "use the clean copy", Table: "aworld-sessions", RestoredTable: restore.Plan.RestoreTarget), OperationsHarness.Operator)).Operation!;
         await _h.Service.ApproveAsync(cutover.Id, OperationsHarness.Approver, cutover.Plan.Hash, false);
         await _h.AdvanceAsync(TimeSpan.FromSeconds(5));
