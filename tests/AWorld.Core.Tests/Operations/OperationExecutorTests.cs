@@ -55,31 +55,7 @@ public sealed class OperationExecutorTests : IDisposable
     public async Task CrashAfterAnyStep_ResumesFromTheJournal_AndChangesTheWeightsExactlyOnce(int step, string phase)
     {
         var op = await ApprovedFailoverAsync();
-        var crashed = false;
-        _h.Executor.FaultHook = (index, at) =>
-        {
-            if (!crashed && index == step && at == phase)
-            {
-                crashed = true;
-                throw new InvalidOperationException("process killed");
-            }
-
-            return Task.CompletedTask;
-        };
-
-        for (var s = 0; s < 900 && !crashed; s++)
-        {
-            try
-            {
-                await _h.AdvanceAsync(TimeSpan.FromSeconds(1));
-            }
-            catch (InvalidOperationException)
-            {
-                // The process died here; a new one starts from the store.
-            }
-        }
-
-        Assert.True(crashed);
+        await CrashAtAsync(step, phase);
         _h.Executor = _h.NewExecutor();
         var finished = await _h.RunUntilFinishedAsync(op.Id, TimeSpan.FromMinutes(15));
 
