@@ -3,7 +3,7 @@ namespace AWorld.Core.Estate;
 /// <summary>Where the console reads the estate from.</summary>
 public enum EstateProvider
 {
-    /// <summary>The embedded twin (<c>AWorld.Core.Simulation</c>); the default.</summary>
+    /// <summary>The embedded twin (<c>AWorld.Twin</c>); the default.</summary>
     Simulation,
 
     /// <summary>The real AWS estate.</summary>
