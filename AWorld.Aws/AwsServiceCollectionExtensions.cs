@@ -7,6 +7,7 @@ using AWorld.Core.Estate;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace AWorld.Aws;
 
@@ -22,10 +23,13 @@ public static class AwsServiceCollectionExtensions
     {
         services.AddOptions<AwsOptions>().Bind(configuration.GetSection(AwsOptions.SectionName)).ValidateOnStart();
         services.AddOptions<AwsEstateOptions>().Bind(configuration.GetSection(EstateOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AwsOptions>, AwsOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AwsEstateOptions>, AwsEstateOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddKeyedSingleton<TimeProvider>(EstateClock.Key, (sp, _) => sp.GetRequiredService<TimeProvider>());
         services.TryAddSingleton<AwsCredentials>();
         services.TryAddSingleton<AwsHttp>();
+        services.TryAddSingleton<AwsPollingCost>();
         return services.AddAwsTelemetry().AddAwsData().AddAwsCountermeasures();
     }
 }

@@ -9,6 +9,7 @@ using AWorld.Core.Drills;
 using AWorld.Core.Engine;
 using AWorld.Core.Estate;
 using AWorld.Core.Operations;
+using AWorld.Aws;
 using AWorld.Twin;
 using AWorld.Core.Evidence;
 using Microsoft.AspNetCore.Authentication;
@@ -166,8 +167,8 @@ public static class ConsoleServiceCollectionExtensions
         var provider = configuration.GetSection(EstateOptions.SectionName).GetValue<EstateProvider?>(nameof(EstateOptions.Provider)) ?? EstateProvider.Simulation;
         return provider switch
         {
-            EstateProvider.Simulation => services.AddTwinEstate(configuration),
-            _ => throw new InvalidOperationException($"Estate:Provider is {provider}, but this build has no AWS adapters yet. Set Estate:Provider to Simulation."),
+            EstateProvider.Aws => services.AddAwsEstate(configuration),
+            _ => services.AddTwinEstate(configuration),
         };
     }
 

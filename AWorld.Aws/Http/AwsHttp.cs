@@ -39,7 +39,7 @@ public sealed record AwsCall(AwsService Service, string Region, string Action, A
 public sealed class AwsHttp : IDisposable
 {
     /// <summary>The error code of a write that was not sent because writes are off.</summary>
-    public const string DryRunCode = "DryRun";
+    public const string DryRunCode = EstateServiceException.DryRunCode;
 
     private readonly AwsOptions _options;
     private readonly AwsCredentials _credentials;

@@ -14,7 +14,8 @@ public sealed partial class ConsoleStartup(
     IDbContextFactory<ConsoleDbContext> contexts,
     DrillRepository drills,
     AccountSeeder accounts,
-    ILogger<ConsoleStartup> logger) : IHostedLifecycleService
+    ILogger<ConsoleStartup> logger,
+    AWorld.Aws.AwsPollingCost? cost = null) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
@@ -30,6 +31,10 @@ public sealed partial class ConsoleStartup(
         }
 
         await accounts.SeedAsync(cancellationToken);
+        if (cost is not null && logger.IsEnabled(LogLevel.Information))
+        {
+            LogCost(logger, cost.Describe());
+        }
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -41,6 +46,9 @@ public sealed partial class ConsoleStartup(
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "AWS estate: {Cost}")]
+    private static partial void LogCost(ILogger logger, string cost);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "{Count} drill(s) were running when the console stopped; they are closed as interrupted.")]
     private static partial void LogInterrupted(ILogger logger, int count);

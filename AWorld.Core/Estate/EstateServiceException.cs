@@ -7,6 +7,12 @@ namespace AWorld.Core.Estate;
 /// </summary>
 public sealed class EstateServiceException : Exception
 {
+    /// <summary>
+    /// The error code of a change an adapter did not send because changes are switched off (a dry run): its message
+    /// holds the exact request that would have been sent.
+    /// </summary>
+    public const string DryRunCode = "DryRun";
+
     public EstateServiceException(string service, string region, string errorCode, string message)
         : base($"{service} in {region}: {errorCode}: {message}")
     {
@@ -37,4 +43,7 @@ public sealed class EstateServiceException : Exception
     public string Region { get; }
 
     public string ErrorCode { get; }
+
+    /// <summary>True when the change was not sent because changes are switched off (see <see cref="DryRunCode"/>).</summary>
+    public bool IsDryRun => ErrorCode == DryRunCode;
 }

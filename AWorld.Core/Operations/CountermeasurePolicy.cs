@@ -34,6 +34,7 @@ public sealed class CountermeasurePolicy(
     private readonly Dictionary<string, double> _usualLoad = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _loadHighSince = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _lastScaleOut = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _dryRuns = new(StringComparer.Ordinal);
 
     public async Task EvaluateAsync(EstateSnapshot snapshot, CancellationToken cancellationToken = default)
     {
@@ -137,13 +138,21 @@ public sealed class CountermeasurePolicy(
                 if (!client.Reduced && client.BaselineRequestsPerSecond > 0 && client.RequestsPerSecond > options.ThrottleAtMultiple * client.BaselineRequestsPerSecond)
                 {
                     var limit = Math.Max(1, options.ThrottleToMultiple * client.BaselineRequestsPerSecond);
-                    await throttler.SetClientLimitAsync(region.Code, client.Client, limit, cancellationToken);
+                    if (!await TryChangeAsync($"throttle {region.Code} {client.Client}", "countermeasure.throttle", () => throttler.SetClientLimitAsync(region.Code, client.Client, limit, cancellationToken), cancellationToken))
+                    {
+                        continue;
+                    }
+
                     await AuditAsync("countermeasure.throttle", $"{region.Code} {client.Client}", $"limit {limit:0} req/s",
                         $"{client.Client} sent {client.RequestsPerSecond:0} req/s, {client.RequestsPerSecond / client.BaselineRequestsPerSecond:0}x its usual {client.BaselineRequestsPerSecond:0}", cancellationToken);
                 }
                 else if (client.Reduced && client.RequestsPerSecond <= options.ThrottleToMultiple * client.BaselineRequestsPerSecond)
                 {
-                    await throttler.SetClientLimitAsync(region.Code, client.Client, null, cancellationToken);
+                    if (!await TryChangeAsync($"unthrottle {region.Code} {client.Client}", "countermeasure.unthrottle", () => throttler.SetClientLimitAsync(region.Code, client.Client, null, cancellationToken), cancellationToken))
+                    {
+                        continue;
+                    }
+
                     await AuditAsync("countermeasure.unthrottle", $"{region.Code} {client.Client}", "default limit restored",
                         $"{client.Client} is back to {client.RequestsPerSecond:0} req/s", cancellationToken);
                 }
@@ -195,14 +204,42 @@ public sealed class CountermeasurePolicy(
             }
 
             var next = Math.Min(options.MaxScale, scale * options.ScaleOutStep);
-            await scaler.SetScaleAsync(region.Code, next, cancellationToken);
             _lastScaleOut[region.Code] = now;
+            if (!await TryChangeAsync($"scale-out {region.Code}", "countermeasure.scale-out", () => scaler.SetScaleAsync(region.Code, next, cancellationToken), cancellationToken))
+            {
+                return;
+            }
+
             await AuditAsync("countermeasure.scale-out", region.Code, $"capacity x{scale:0.##} → x{next:0.##}",
                 $"{load:0} req/s for {(now - since).TotalSeconds:0} s against a usual {usual:0} req/s", cancellationToken);
         }
         catch (Estate.EstateServiceException)
         {
             // Cannot scale a region that does not answer.
+        }
+    }
+
+    /// <summary>
+    /// Makes a change; false when it was not sent because changes are off (a dry run). The first dry run of each change
+    /// is audited with the request it would have sent, so that people see what the ladder would have done; repeats of
+    /// the same change are not (the ladder judges every poll).
+    /// </summary>
+    private async Task<bool> TryChangeAsync(string key, string action, Func<Task> change, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await change();
+            _dryRuns.Remove(key);
+            return true;
+        }
+        catch (Estate.EstateServiceException ex) when (ex.IsDryRun)
+        {
+            if (_dryRuns.Add(key))
+            {
+                await AuditAsync(action, key[(key.IndexOf(' ', StringComparison.Ordinal) + 1)..], "dry run", ex.Message, cancellationToken);
+            }
+
+            return false;
         }
     }
 

@@ -323,6 +323,29 @@ public sealed class OperationExecutor(
         op = await service.SaveAsync(op with { Journal = op.Journal.Add(new StepRecord(index, StepStatus.Failed, time.GetUtcNow(), detail, token)) }, cancellationToken);
         await service.AuditAsync(Actor.System, "operation.step", op, $"step {index + 1} failed", detail, cancellationToken);
 
+        try
+        {
+            if (await CompensateAsync(op, index, detail, token, cancellationToken))
+            {
+                return;
+            }
+        }
+        catch (EstateServiceException ex)
+        {
+            // The undo could not be sent (the region's API is down, or writes are off): say so, never retry the step.
+            await FinishAsync(op, OperationState.Failed, $"Step {index + 1} failed ({detail}); the roll back could not be made: {ex.Message} Check the estate by hand.", cancellationToken);
+            return;
+        }
+
+        var note = op.Request.Kind == OperationKind.Restore && op.Journal.Any(j => j.Status == StepStatus.Succeeded)
+            ? $" The table {op.Plan.RestoreTarget} may exist and is left for inspection."
+            : "";
+        await FinishAsync(op, OperationState.Failed, $"Step {index + 1} failed: {detail}.{note}", cancellationToken);
+    }
+
+    /// <summary>Undoes what can be undone after a failed step; true when it did (and finished the operation as rolled back).</summary>
+    private async Task<bool> CompensateAsync(Operation op, int index, string detail, long token, CancellationToken cancellationToken)
+    {
         // Undo what can be undone: a weight change is reverted to the weights its journal line says stood before it
         // (the plan's, on lines stored before the journal recorded them: the two agree, as the plan is re-made at start).
         var changed = Succeeded(op, StepAction.ChangeWeights);
@@ -343,7 +366,7 @@ public sealed class OperationExecutor(
             var undone = new StepRecord(changed.Index, StepStatus.Compensated, time.GetUtcNow(), what, token, revertId, before);
             op = await service.SaveAsync(op with { Journal = op.Journal.Add(undone) }, cancellationToken);
             await FinishAsync(op, OperationState.RolledBack, $"Step {index + 1} failed ({detail}); rolled back: {what}.", cancellationToken);
-            return;
+            return true;
         }
 
         // A table switch is undone only when it moved the application away from another table.
@@ -354,13 +377,10 @@ public sealed class OperationExecutor(
             var undone = new StepRecord(switched.Index, StepStatus.Compensated, time.GetUtcNow(), $"switched back to {previous}", token, PreviousTable: previous);
             op = await service.SaveAsync(op with { Journal = op.Journal.Add(undone) }, cancellationToken);
             await FinishAsync(op, OperationState.RolledBack, $"Step {index + 1} failed ({detail}); rolled back: the application uses {previous} again.", cancellationToken);
-            return;
+            return true;
         }
 
-        var note = op.Request.Kind == OperationKind.Restore && op.Journal.Any(j => j.Status == StepStatus.Succeeded)
-            ? $" The table {op.Plan.RestoreTarget} may exist and is left for inspection."
-            : "";
-        await FinishAsync(op, OperationState.Failed, $"Step {index + 1} failed: {detail}.{note}", cancellationToken);
+        return false;
     }
 
     private async Task FinishAsync(Operation op, OperationState state, string outcome, CancellationToken cancellationToken)
