@@ -31,9 +31,10 @@ public sealed partial class ConsoleStartup(
         }
 
         await accounts.SeedAsync(cancellationToken);
-        if (cost is not null && logger.IsEnabled(LogLevel.Information))
+        if (cost is not null)
         {
-            LogCost(logger, cost.Describe());
+            var text = cost.Describe();
+            LogCost(logger, text);
         }
     }
 
