@@ -27,6 +27,8 @@ public static class CliApp
                      aworld evidence verify PACK.zip [MORE.zip ...] [--public-key FILE] [--json]
           anomaly    score a NAB-style corpus with the streaming anomaly detector
                      aworld anomaly nab --data ../shared/nab/data --out /tmp/nab-out [--probation-percent 15]
+          aws        check that the console can read your AWS estate (each read API once; nothing is changed)
+                     aworld aws check --settings appsettings.Production.json
 
         Run 'aworld COMMAND --help' for a command's options.
         """;
@@ -52,6 +54,7 @@ public static class CliApp
                 "watch" => await WatchCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 "evidence" => await EvidenceCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 "drill" => await DrillCommand.RunAsync(args[1..], stdout, stderr, time, cancellationToken),
+                "aws" => await Aws.AwsCheckCommand.RunAsync(args[1..], stdout, stderr, time, cancellationToken),
                 "anomaly" => await AnomalyCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 _ => await Unknown(args[0], stderr),
             };
