@@ -1,0 +1,79 @@
+using AWorld.Core.Engine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AWorld.Aws.Tests.Composition;
+
+public class AwsSettingsTests
+{
+    [Fact]
+    public void MissingEstateKeys_AreEachNamed_WithWhereToFindThem()
+    {
+        using var services = Build(new()
+        {
+            ["Estate:Provider"] = "Aws",
+            ["Estate:Regions:0:Code"] = "eu-west-1",
+            ["Estate:Regions:1:Code"] = "eu-central-1",
+            ["Estate:Regions:1:HealthCheckId"] = "hc-central",
+            ["Estate:Dns:Records:0:Region"] = "eu-west-1",
+            ["Estate:Dns:Records:0:Weight"] = "100",
+            ["Estate:Dns:Records:1:Region"] = "eu-central-1",
+            ["Estate:Dns:Records:1:Weight"] = "100",
+        });
+
+        var failures = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<AwsEstateOptions>>().Value).Failures.ToList();
+
+        Assert.Contains(failures, f => f.StartsWith("Estate:Dns:HostedZoneId is empty", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Estate:Regions:0:HealthCheckId is empty for eu-west-1", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Estate:Dns:Records:0:SetIdentifier is empty for eu-west-1", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Estate:Dns:Records:1:SetIdentifier is empty for eu-central-1", StringComparison.Ordinal));
+        Assert.DoesNotContain(failures, f => f.Contains("Regions:1:HealthCheckId", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void BadAwsSettings_AreEachNamed()
+    {
+        using var services = Build(new()
+        {
+            ["Estate:Aws:Endpoints:CloudWatch"] = "localhost:4566",
+            ["Estate:Aws:AccessKeyId"] = "AKID",
+            ["Estate:Aws:Route53RequestsPerSecond"] = "20",
+            ["Estate:Aws:ReadRoleArn"] = "aworld-read",
+            ["Estate:Aws:Fis:Enabled"] = "true",
+            ["Estate:Aws:Scaling:us-west-2:Functions:0"] = "f",
+        });
+
+        var failures = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<AwsOptions>>().Value).Failures.ToList();
+
+        Assert.Contains(failures, f => f.StartsWith("Estate:Aws:Endpoints:CloudWatch is 'localhost:4566'", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Estate:Aws:AccessKeyId and Estate:Aws:SecretAccessKey go together", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Estate:Aws:Route53RequestsPerSecond is 20", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Estate:Aws:ReadRoleArn is 'aworld-read'", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("Estate:Aws:Fis:Enabled is true but Estate:Aws:Fis:Templates is empty", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("names region 'us-west-2'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PollingCost_OfTheDefaultEstate_IsStated()
+    {
+        using var services = Build([]);
+
+        var cost = services.GetRequiredService<AwsPollingCost>();
+
+        // 63 series: 3 regions' metrics in their own regions, Route 53's in us-east-1 (4 query regions).
+        Assert.Equal((63, 4), (cost.Series, cost.QueryRegions));
+        Assert.Equal(60, cost.PollsPerMinute);
+        Assert.Equal(240, cost.MetricRequestsPerMinute);
+        Assert.Equal(3780, cost.MetricsPerMinute);
+        // 3,780 metrics a minute x 43,200 minutes a month / 1,000 x $0.01.
+        Assert.Equal(1632.96m, cost.MonthlyCloudWatchUsd);
+        Assert.Contains("about $1,632.96 a month", cost.Describe(), StringComparison.Ordinal);
+    }
+
+    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new ServiceCollection().AddAWorldCore(configuration).AddAwsEstate(configuration).BuildServiceProvider();
+    }
+}
