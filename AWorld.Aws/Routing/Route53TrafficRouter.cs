@@ -24,6 +24,7 @@ public sealed class Route53TrafficRouter : ITrafficRouter
     private readonly Dictionary<string, string> _regionBySetIdentifier;
     private readonly Dictionary<string, string> _topologyHealthCheckIds;
 
+    /// <exception cref="InvalidOperationException">Two regions share a set identifier.</exception>
     public Route53TrafficRouter(Route53Client route53, IOptions<AwsEstateOptions> estate, EstateTopology topology)
     {
         _route53 = route53;
@@ -32,6 +33,13 @@ public sealed class Route53TrafficRouter : ITrafficRouter
         _hostedZoneId = Route53Client.StripPrefix(o.Dns.HostedZoneId);
         _recordName = topology.Dns.Name;
         var records = o.Dns.Records.Where(r => !string.IsNullOrWhiteSpace(r.Region) && !string.IsNullOrWhiteSpace(r.SetIdentifier)).ToList();
+        if (records.GroupBy(r => r.SetIdentifier, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } shared)
+        {
+            // One record for two regions would move both with either's weight.
+            throw new InvalidOperationException(
+                $"Estate:Dns:Records gives regions {string.Join(" and ", shared.Select(r => r.Region))} the same SetIdentifier '{shared.Key}'. Give each region its own record.");
+        }
+
         _setIdentifierByRegion = records.ToDictionary(r => r.Region, r => r.SetIdentifier, StringComparer.Ordinal);
         _regionBySetIdentifier = records.ToDictionary(r => r.SetIdentifier, r => r.Region, StringComparer.Ordinal);
         _topologyHealthCheckIds = o.Regions

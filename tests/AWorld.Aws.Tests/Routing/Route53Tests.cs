@@ -124,6 +124,17 @@ public sealed class Route53Tests(MotoServer moto) : IAsyncLifetime
     }
 
     [Fact]
+    public void Router_TwoRegionsWithOneSetIdentifier_IsAConfigurationError()
+    {
+        var estate = Estate();
+        estate.Dns.Records[1].SetIdentifier = estate.Dns.Records[0].SetIdentifier;
+
+        var error = Assert.Throws<InvalidOperationException>(() => new Route53TrafficRouter(Client().Client, Options.Create(estate), EstateTopology.Default));
+
+        Assert.Contains("eu-west-1 and eu-central-1 the same SetIdentifier 'eu-west-1'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HealthSource_ReadsTheConfiguredCheck_SuccessFromTheStatusText()
     {
         var (client, transport) = Client();
