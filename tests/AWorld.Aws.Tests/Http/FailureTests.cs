@@ -60,7 +60,7 @@ public sealed class FailureTests
             $"""<?xml version="1.0"?><ErrorResponse xmlns="{Route53Client.Namespace}"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:sts::123456789012:assumed-role/console-read/aworld is not authorized to perform: route53:GetHealthCheckStatus</Message></Error><RequestId>0f1e2d3c</RequestId></ErrorResponse>""",
             "text/xml"));
         var estate = new AwsEstateOptions { Regions = [new AwsRegionOptions { Code = "eu-west-1", HealthCheckId = "abc" }] };
-        var source = new Route53HealthSource(new Route53Client(TestAws.Http(TestAws.Scripted(), transport)), Options.Create(estate), EstateTopology.Default);
+        var source = new Route53HealthSource(new Route53Client(TestAws.Http(TestAws.Scripted(), transport)), Options.Create(estate));
 
         var error = await Assert.ThrowsAsync<EstateServiceException>(() => source.GetHealthCheckStatusAsync("hc-eu-west-1", CancellationToken.None));
 

@@ -138,7 +138,7 @@ public sealed class Route53Tests(MotoServer moto) : IAsyncLifetime
     public async Task HealthSource_ReadsTheConfiguredCheck_SuccessFromTheStatusText()
     {
         var (client, transport) = Client();
-        var source = new Route53HealthSource(client, Options.Create(Estate()), EstateTopology.Default);
+        var source = new Route53HealthSource(client, Options.Create(Estate()));
 
         var observation = Assert.Single(await source.GetHealthCheckStatusAsync("hc-eu-central-1", CancellationToken.None));
 
@@ -153,18 +153,18 @@ public sealed class Route53Tests(MotoServer moto) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task HealthSource_ForARegionWithoutAConfiguredCheck_SaysSo()
+    public async Task HealthSource_ForARegionWithoutAConfiguredCheck_AsksByTheTopologysId()
     {
         var (client, transport) = Client();
         var estate = Estate();
         estate.Regions.RemoveAll(r => r.Code == "eu-north-1");
-        var source = new Route53HealthSource(client, Options.Create(estate), EstateTopology.Default);
+        var source = new Route53HealthSource(client, Options.Create(estate));
 
         var error = await Assert.ThrowsAsync<EstateServiceException>(() => source.GetHealthCheckStatusAsync("hc-eu-north-1", CancellationToken.None));
 
-        Assert.Equal("NotConfigured", error.ErrorCode);
-        Assert.Contains("Estate:Regions:N:HealthCheckId", error.Message, StringComparison.Ordinal);
-        Assert.Empty(transport.Requests);
+        Assert.Equal("/2013-04-01/healthcheck/hc-eu-north-1/status", Assert.Single(transport.Requests).Uri.AbsolutePath);
+        Assert.Equal("NoSuchHealthCheck", error.ErrorCode);
+        Assert.Contains("route53:GetHealthCheckStatus", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
