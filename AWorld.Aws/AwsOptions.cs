@@ -58,6 +58,20 @@ public sealed class AwsOptions
     /// <summary>Route 53 allows 5 requests a second per account, shared with every caller in it; the console keeps below.</summary>
     public double Route53RequestsPerSecond { get; set; } = 2;
 
+    /// <summary>
+    /// The shortest period the estate's metrics are read at from CloudWatch: a query for a shorter one (the monitor
+    /// asks for 1 s, the twin's resolution) is read at this period instead. AWS's own metrics (API Gateway, Lambda,
+    /// DynamoDB, MemoryDB, Route 53) have 60-second resolution, and CloudWatch accepts a shorter period only for
+    /// high-resolution custom metrics (1, 5, 10, 20 or 30 s). Default 60.
+    /// </summary>
+    public int MetricPeriodSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// How many pages one read follows (GetMetricData's <c>NextToken</c>, ListResourceRecordSets' next record) before
+    /// it stops: metric results not complete by then are returned as <c>PartialData</c>. Default 20.
+    /// </summary>
+    public int MaxPages { get; set; } = 20;
+
     /// <summary>The names the estate's metrics carry as CloudWatch dimensions.</summary>
     public AwsResourceNames Resources { get; set; } = new();
 

@@ -16,11 +16,15 @@ public sealed record MetricDataQuery(string Id, MetricStat MetricStat);
 /// </summary>
 public sealed record GetMetricDataRequest(string Region, DateTimeOffset StartTime, DateTimeOffset EndTime, IReadOnlyList<MetricDataQuery> Queries);
 
+/// <summary>CloudWatch's <c>StatusCode</c> of one result: whether every point in the window came back.</summary>
 public enum MetricDataStatus
 {
     Complete,
     PartialData,
     InternalError,
+
+    /// <summary>The caller may not read this metric (a cross-account or resource policy refused it); the result holds no data.</summary>
+    Forbidden,
 }
 
 public sealed record MetricDataResult(string Id, DateTimeOffset[] Timestamps, double[] Values, MetricDataStatus StatusCode);

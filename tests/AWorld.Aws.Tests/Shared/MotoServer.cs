@@ -18,6 +18,9 @@ public sealed class MotoServer : IAsyncLifetime
 
     public Uri Endpoint { get; private set; } = new("http://127.0.0.1/");
 
+    /// <summary>Environment of the moto process, set before it starts: e.g. <c>INITIAL_NO_AUTH_ACTION_COUNT</c> turns IAM checks on.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public async Task InitializeAsync()
     {
         var port = FreePort();
@@ -27,6 +30,11 @@ public sealed class MotoServer : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
+
         try
         {
             _process = Process.Start(start) ?? throw new InvalidOperationException("moto_server did not start.");
