@@ -150,8 +150,9 @@ public sealed class AwsSdkClients : IDisposable
             var message = string.IsNullOrWhiteSpace(ex.Message) ? $"HTTP {(int)ex.StatusCode}" : ex.Message;
             throw new AwsError(ex.StatusCode, code, message).ToException(name, region, action);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
+            // The SDK reports its own timeout (ClientConfig.Timeout) as a TimeoutException.
             var timeout = profile == AwsCallProfile.Probe ? _options.Canaries.Timeout : _options.Timeout;
             throw new EstateServiceException(name, region, "RequestTimeout",
                 $"{action} did not answer within {timeout.TotalSeconds:0.#} s at {Endpoint(service, region)}. The view keeps the last data and marks it stale.");
