@@ -32,8 +32,8 @@ namespace AWorld.Aws.Data;
 /// (<see cref="ITrafficObserver"/>, <see cref="ITrafficRouter"/>, <see cref="IHealthSource"/>: the share of checkers
 /// whose last probe succeeded, healthy above 18%), the <b>tables the application uses</b> from
 /// <see cref="ITableRouting"/>. These are read in the background every <see cref="AwsGroundTruthOptions.RefreshInterval"/>
-/// (Route 53 every <see cref="AwsGroundTruthOptions.Route53RefreshInterval"/>), the last values used in between,
-/// and before the first sample.</para>
+/// (Route 53 every <see cref="AwsGroundTruthOptions.Route53RefreshInterval"/>), the last values used in between and
+/// when a port fails; the first sample waits for the first reads (until then a region reads 0% healthy).</para>
 /// <para><b>What AWS cannot know</b> is reported as 0 or empty: the application's writes (acknowledged, replicated,
 /// lost, pending, and per region those not yet replicated), requests and failures in total, canaries lost, items
 /// written in a table, corrupt writes and corrupt items. A restored table's expected items are its item count.</para>
