@@ -84,6 +84,15 @@ public sealed class AwsOptions
     /// <summary>Synthetic clients' success (the ground truth of a drill's recovery), as a CloudWatch metric.</summary>
     public AwsMetricOptions? ClientSuccessMetric { get; set; }
 
+    /// <summary>
+    /// The value of <see cref="ClientSuccessMetric"/> at full success: 1 for a ratio (the default), 100 for a percentage
+    /// such as CloudWatch Synthetics' <c>SuccessPercent</c>.
+    /// </summary>
+    public double ClientSuccessFullScale { get; set; } = 1;
+
+    /// <summary>How often a live drill's ground truth reads what it does not measure itself (see <see cref="AwsGroundTruthOptions"/>).</summary>
+    public AwsGroundTruthOptions GroundTruth { get; set; } = new();
+
     /// <summary>Per-client throttling through API Gateway usage plans, per region.</summary>
     public Dictionary<string, AwsThrottlingOptions> Throttling { get; set; } = [];
 
@@ -119,6 +128,26 @@ public sealed class AwsCanaryOptions
 
     /// <summary>The partition key's attribute name in that table.</summary>
     public string KeyAttribute { get; set; } = "pk";
+
+    /// <summary>
+    /// How long one canary write or read may take, in one attempt without retries: a region whose write is not
+    /// acknowledged within it counts as down for that second, and the drill's loop is never held longer.
+    /// </summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
+}
+
+/// <summary>
+/// A live drill samples the ground truth once a second; the parts that come from other services are refreshed less
+/// often, in the background, and the last values are used in between: CloudWatch is billed per metric read and its
+/// standard metrics have 60 s periods, and Route 53 allows 5 requests a second for the whole account.
+/// </summary>
+public sealed class AwsGroundTruthOptions
+{
+    /// <summary>Clients' success and traffic shares (CloudWatch), and the tables the application uses (SSM).</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Record weights and health checkers' observations (Route 53).</summary>
+    public TimeSpan Route53RefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>A CloudWatch metric and statistic, read in a given region.</summary>
