@@ -26,6 +26,6 @@ public static class AwsServiceCollectionExtensions
         services.TryAddKeyedSingleton<TimeProvider>(EstateClock.Key, (sp, _) => sp.GetRequiredService<TimeProvider>());
         services.TryAddSingleton<AwsCredentials>();
         services.TryAddSingleton<AwsHttp>();
-        return services.AddAwsTelemetry().AddAwsData().AddAwsCountermeasures();
+        return services.AddAwsTelemetry().AddAwsData().AddAwsCountermeasures(configuration);
     }
 }
