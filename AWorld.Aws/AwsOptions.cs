@@ -166,40 +166,88 @@ public sealed class AwsMetricOptions
     public string Region { get; set; } = "";
 }
 
-/// <summary>A region's API: its usage plans (the default one, and a restricted one a storming client is moved to) and where client rates come from.</summary>
+/// <summary>
+/// A region's per-client throttling, bound from <c>Estate:Aws:Throttling:&lt;region&gt;</c>: the API stage, its two usage
+/// plans (the default one every client's API key is in, and a restricted one with a lower rate limit a storming
+/// client's key is moved to), the clients watched and the CloudWatch metric of their request counts. The countermeasure
+/// ladder compares each client's rate now (the latest period of <see cref="RateWindow"/>) with its usual rate (the mean
+/// over <see cref="BaselineWindow"/> before that) and moves the key; API Gateway usage plans have one limit for all
+/// their keys, so the limit the ladder asks for is the restricted plan's own <c>rateLimit</c>.
+/// </summary>
 public sealed class AwsThrottlingOptions
 {
+    /// <summary>The REST API both plans must cover (with <see cref="Stage"/>): a key moved to a plan that does not is cut off, so the move is refused.</summary>
     public string RestApiId { get; set; } = "";
 
     public string Stage { get; set; } = "prod";
 
+    /// <summary>The usage plan every watched client's API key is in normally; a client is restored to it.</summary>
     public string DefaultUsagePlanId { get; set; } = "";
 
+    /// <summary>The usage plan with a low rate limit a storming client's API key is moved to.</summary>
     public string RestrictedUsagePlanId { get; set; } = "";
 
-    /// <summary>The metric of one client's request count, with <c>{client}</c> in its dimension values.</summary>
-    public AwsMetricOptions ClientRateMetric { get; set; } = new();
+    /// <summary>
+    /// The metric of one client's requests, with <c>{client}</c> (and optionally <c>{region}</c>) in its dimension values
+    /// and the statistic <c>Sum</c>: each period's value is the number of requests the client sent in it, so the rate is
+    /// value ÷ period. Count every request sent, throttled ones (429) included (an access-log metric filter does): a
+    /// metric of admitted requests falls to the limit once it bites, and the ladder would restore the client at once.
+    /// Read in the throttling region unless <see cref="AwsMetricOptions.Region"/> names another. For example namespace
+    /// <c>AWorld/Clients</c>, metric <c>Requests</c>, dimensions <c>ApiName=aworld-api</c>, <c>Client={client}</c>.
+    /// </summary>
+    public AwsMetricOptions ClientRateMetric { get; set; } = new() { Stat = "Sum" };
 
-    /// <summary>The API keys (clients) whose rates are watched.</summary>
+    /// <summary>The API key names (clients) whose rates are watched and whose keys may be moved.</summary>
     public List<string> Clients { get; set; } = [];
+
+    /// <summary>The rate now is the latest period with data in this window (metrics arrive 1–3 minutes late); default 5 minutes.</summary>
+    public TimeSpan RateWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The client's usual rate is the mean of the periods with data over this span before <see cref="RateWindow"/>; default 1 hour. A client without data there has no usual rate and is never throttled.</summary>
+    public TimeSpan BaselineWindow { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How long the clients' rates and plan membership are reused before CloudWatch and API Gateway are read again
+    /// (the ladder asks every poll; a 60 s metric has nothing newer sooner); a move reads them again. Default 1 minute:
+    /// one GetMetricData call of one metric per client a minute (about 43,200 metrics a month per client), three API
+    /// Gateway reads. Zero reads every time.
+    /// </summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
 
-/// <summary>A region's compute: Lambda functions whose reserved concurrency is scaled from a baseline.</summary>
+/// <summary>
+/// A region's compute scaling, bound from <c>Estate:Aws:Scaling:&lt;region&gt;</c>: Lambda functions whose reserved
+/// concurrency is <see cref="BaselineConcurrency"/> × the scale. The scale read is the smallest of the functions' (1 for
+/// a function that reserves none); setting it writes the same reservation to every function, out and back in. A
+/// reservation also caps the function, and the account keeps at least 100 executions unreserved.
+/// </summary>
 public sealed class AwsScalingOptions
 {
+    /// <summary>Function names or ARNs in the region.</summary>
     public List<string> Functions { get; set; } = [];
 
-    /// <summary>Reserved concurrency at scale 1.</summary>
+    /// <summary>Reserved concurrency at scale 1 (the functions' normal reservation); default 100.</summary>
     public int BaselineConcurrency { get; set; } = 100;
 }
 
-/// <summary>AWS FIS: experiment templates per fault kind and region; off unless enabled.</summary>
+/// <summary>
+/// AWS FIS, bound from <c>Estate:Aws:Fis</c>: a drill's fault is an experiment started from the template configured for
+/// its kind and region. Off unless <see cref="Enabled"/>: a real account's faults are real.
+/// </summary>
 public sealed class AwsFisOptions
 {
+    /// <summary>Off by default: injecting and clearing faults are refused, and no fault is listed.</summary>
     public bool Enabled { get; set; }
 
-    /// <summary>Template ids by fault kind (outage, partition, latency, errors, throttle, flap, bad-deploy) and region: <c>Templates:outage:eu-west-1=EXT123</c>.</summary>
+    /// <summary>
+    /// Template ids by fault kind (outage, partition, latency, errors, throttle, flap, bad-deploy) and region:
+    /// <c>Templates:outage:eu-west-1=EXT123</c>. The template decides the fault's actions, targets, size and duration
+    /// (its own stop conditions and <c>duration</c> parameters); a partition's template decides the peer it cuts off.
+    /// </summary>
     public Dictionary<string, Dictionary<string, string>> Templates { get; set; } = [];
+
+    /// <summary>How long the list of experiments is reused (the estate loop asks every poll); a start or stop reads it again. Default 10 s.</summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>

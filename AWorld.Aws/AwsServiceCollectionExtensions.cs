@@ -30,6 +30,6 @@ public static class AwsServiceCollectionExtensions
         services.TryAddSingleton<AwsCredentials>();
         services.TryAddSingleton<AwsHttp>();
         services.TryAddSingleton<AwsPollingCost>();
-        return services.AddAwsTelemetry().AddAwsData(configuration).AddAwsCountermeasures();
+        return services.AddAwsTelemetry().AddAwsData(configuration).AddAwsCountermeasures(configuration);
     }
 }

@@ -77,12 +77,7 @@ public sealed class AwsHttp : IDisposable
     {
         var name = AwsServices.DisplayName(call.Service);
         var endpoint = Endpoint(call.Service, call.Region);
-        if (call.Purpose == AwsPurpose.Write && !_options.AllowWrites)
-        {
-            using var request = call.Build(endpoint);
-            throw new EstateServiceException(name, call.Region, DryRunCode,
-                $"Estate:Aws:AllowWrites is false, so this change was not sent (dry run). The request would have been: {await DescribeAsync(request, cancellationToken)}");
-        }
+        await ThrowIfDryRunAsync([call], cancellationToken);
 
         var client = Client(call.Service, call.Region, call.Purpose);
         for (var attempt = 0; ; attempt++)
@@ -140,6 +135,33 @@ public sealed class AwsHttp : IDisposable
                 throw error.ToException(name, call.Region, call.Action);
             }
         }
+    }
+
+    /// <summary>
+    /// With <see cref="AwsOptions.AllowWrites"/> off, refuses a change made of several writes before any of them is sent:
+    /// one <see cref="DryRunCode"/> error that lists every request, in order. Returns at once when writes are on (or no
+    /// call writes), so that the caller then sends them one by one.
+    /// </summary>
+    /// <exception cref="EstateServiceException">Writes are off: the dry run, with the exact requests.</exception>
+    public async Task ThrowIfDryRunAsync(IReadOnlyList<AwsCall> calls, CancellationToken cancellationToken)
+    {
+        var writes = calls.Where(c => c.Purpose == AwsPurpose.Write).ToList();
+        if (_options.AllowWrites || writes.Count == 0)
+        {
+            return;
+        }
+
+        var requests = new List<string>(writes.Count);
+        foreach (var write in writes)
+        {
+            using var request = write.Build(Endpoint(write.Service, write.Region));
+            requests.Add(await DescribeAsync(request, cancellationToken));
+        }
+
+        var first = writes[0];
+        throw new EstateServiceException(AwsServices.DisplayName(first.Service), first.Region, DryRunCode, requests.Count == 1
+            ? $"Estate:Aws:AllowWrites is false, so this change was not sent (dry run). The request would have been: {requests[0]}"
+            : $"Estate:Aws:AllowWrites is false, so this change of {requests.Count} requests was not sent (dry run). The requests would have been, in order: {string.Join("; ", requests.Select((r, i) => $"{i + 1}) {r}"))}");
     }
 
     public void Dispose()

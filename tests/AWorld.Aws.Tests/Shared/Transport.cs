@@ -60,11 +60,24 @@ internal sealed class RecordingHandler : DelegatingHandler
     }
 }
 
-internal static class TestAws
+public static class TestAws
 {
     /// <summary>Our signed HTTP stack over <paramref name="transport"/>, as the adapters use it.</summary>
     public static AwsHttp Http(AwsOptions options, HttpMessageHandler transport, TimeProvider? time = null) =>
         new(options, new AwsCredentials(Options.Create(options)), time ?? TimeProvider.System, () => transport);
+
+    /// <summary>Options that point every service at <paramref name="endpoint"/> with the fixed test keys, one attempt a call.</summary>
+    public static AwsOptions OptionsFor(Uri endpoint, bool allowWrites = true) => new()
+    {
+        AllowWrites = allowWrites,
+        AccessKeyId = MotoServer.AccessKeyId,
+        SecretAccessKey = MotoServer.SecretAccessKey,
+        Endpoints = Enum.GetValues<AwsService>().ToDictionary(s => s, _ => endpoint.ToString()),
+        MaxRetries = 0,
+    };
+
+    /// <summary>The signed HTTP client over <paramref name="options"/>, on the real clock (its timeouts), over the network.</summary>
+    public static AwsHttp Http(AwsOptions options) => new(Options.Create(options), new AwsCredentials(Options.Create(options)), TimeProvider.System);
 
     /// <summary>Options for a scripted service: fixed keys, AWS's own endpoints (nothing leaves the process), writes on.</summary>
     public static AwsOptions Scripted() => new()
