@@ -5,8 +5,9 @@ namespace AWorld.Aws;
 
 /// <summary>
 /// Checks <c>Estate:Aws</c> at start and reports every problem at once, each naming its key and what to set instead:
-/// endpoints that are absolute http(s) URLs, a key pair that is whole, sensible timeouts, retries and rates, and
-/// per-region settings that name regions of the estate.
+/// endpoints that are absolute http(s) URLs, a key pair that is whole, role ARNs, sensible timeouts, retries and rates,
+/// and per-region settings that name regions of the estate. The data and countermeasure settings have validators of
+/// their own, beside their adapters.
 /// </summary>
 public sealed class AwsOptionsValidator(IOptions<EstateOptions> estate) : IValidateOptions<AwsOptions>
 {
@@ -57,11 +58,6 @@ public sealed class AwsOptionsValidator(IOptions<EstateOptions> estate) : IValid
             errors.Add($"{S}:Route53RequestsPerSecond is {options.Route53RequestsPerSecond}. Route 53 allows 5 requests a second per account, shared with every caller: give more than 0 and at most 5, e.g. 2.");
         }
 
-        if (!options.TableRoutingParameter.StartsWith('/') || !options.TableRoutingParameter.Contains("{table}", StringComparison.Ordinal) || !options.TableRoutingParameter.Contains("{region}", StringComparison.Ordinal))
-        {
-            errors.Add($"{S}:TableRoutingParameter is '{options.TableRoutingParameter}'. Give an SSM parameter path with {{table}} and {{region}}, e.g. /aworld/{{table}}/{{region}}/active-table.");
-        }
-
         if (options.Canaries.Table is { } canaryTable && !estate.Value.Tables.Any(t => t.Name == canaryTable) && estate.Value.Tables.Count > 0)
         {
             errors.Add($"{S}:Canaries:Table is '{canaryTable}', which is not a table of Estate:Tables.");
@@ -70,24 +66,6 @@ public sealed class AwsOptionsValidator(IOptions<EstateOptions> estate) : IValid
         foreach (var region in options.Throttling.Keys.Concat(options.Scaling.Keys).Where(r => regions.Count > 0 && !regions.Contains(r)).Distinct())
         {
             errors.Add($"{S}:Throttling or {S}:Scaling names region '{region}', which is not a region of Estate:Regions ({string.Join(", ", regions)}).");
-        }
-
-        foreach (var (kind, byRegion) in options.Fis.Templates)
-        {
-            if (!FaultSpecParser.TryKind(kind, out _))
-            {
-                errors.Add($"{S}:Fis:Templates:{kind} is not a fault kind. Use outage, partition, latency, errors, throttle, flap or bad-deploy.");
-            }
-
-            foreach (var region in byRegion.Keys.Where(r => regions.Count > 0 && !regions.Contains(r)))
-            {
-                errors.Add($"{S}:Fis:Templates:{kind}:{region} names a region that is not in Estate:Regions.");
-            }
-        }
-
-        if (options.Fis.Enabled && options.Fis.Templates.Count == 0)
-        {
-            errors.Add($"{S}:Fis:Enabled is true but {S}:Fis:Templates is empty. Give a template id per fault kind and region, e.g. {S}:Fis:Templates:outage:eu-west-1=EXT1a2b3c4d.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -99,7 +99,14 @@ public sealed class EstateMonitor
 
         if (_faults is not null)
         {
-            _activeFaults = [.. await _faults.ListAsync(cancellationToken)];
+            try
+            {
+                _activeFaults = [.. await _faults.ListAsync(cancellationToken)];
+            }
+            catch (EstateServiceException)
+            {
+                // The fault service (FIS) does not answer: keep the faults as last read; the rest of the poll goes on.
+            }
         }
 
         var snapshot = Build(now);

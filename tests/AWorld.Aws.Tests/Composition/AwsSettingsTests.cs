@@ -50,7 +50,6 @@ public class AwsSettingsTests
         Assert.Contains(failures, f => f.StartsWith("Estate:Aws:AccessKeyId and Estate:Aws:SecretAccessKey go together", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Estate:Aws:Route53RequestsPerSecond is 20", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.StartsWith("Estate:Aws:ReadRoleArn is 'aworld-read'", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.StartsWith("Estate:Aws:Fis:Enabled is true but Estate:Aws:Fis:Templates is empty", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("names region 'us-west-2'", StringComparison.Ordinal));
     }
 
