@@ -38,7 +38,7 @@ public static class TwinCommand
           lambda       reserved concurrency of the API's function (scaling)
           sts          GetCallerIdentity
         Without a signature, on loopback: GET/POST /_twin/faults, DELETE /_twin/faults/ID (the console's
-        /api/simulation/faults bodies), GET /_twin/clock, GET /_twin/truth.
+        /api/simulation/faults bodies), GET /_twin/clock, GET /_twin/truth, GET /_twin/clients/REGION.
 
         Example:
           {Example}

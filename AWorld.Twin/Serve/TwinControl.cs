@@ -23,9 +23,10 @@ public sealed record TwinClockResponse(DateTimeOffset StartTime, DateTimeOffset 
 /// The twin's own control, beside the AWS APIs and without a signature, for loopback callers only:
 /// <c>GET/POST /_twin/faults</c> and <c>DELETE /_twin/faults/{id}</c> take and answer the same JSON as the console's
 /// <c>/api/simulation/faults</c> (errors as <c>{"error": …}</c>); <c>GET /_twin/clock</c> tells the twin's start, present,
-/// speed and seed, and <c>GET /_twin/truth</c> its ground truth (what AWS would never say), for tests and drills.
+/// speed and seed, <c>GET /_twin/truth</c> its ground truth (what AWS would never say) and <c>GET /_twin/clients/{region}</c>
+/// each client's rate and limit in a region (the twin's <see cref="IClientThrottler"/>), for tests and drills.
 /// </summary>
-internal sealed class TwinControl(EstateTopology estate, IFaultInjector faults, EstateTwin twin, VirtualClock clock)
+internal sealed class TwinControl(EstateTopology estate, IFaultInjector faults, IClientThrottler throttler, EstateTwin twin, VirtualClock clock)
 {
     public const string InjectedBy = "twin-serve";
 
@@ -64,8 +65,11 @@ internal sealed class TwinControl(EstateTopology estate, IFaultInjector faults, 
             case ("GET", ["_twin", "truth"]):
                 await RespondAsync(http, 200, twin.Truth());
                 break;
+            case ("GET", ["_twin", "clients", var region]) when estate.TryGetRegion(region, out _):
+                await RespondAsync(http, 200, await throttler.TopClientsAsync(region, ClientMetrics.Clients.Count, ct));
+                break;
             default:
-                await RespondAsync(http, 404, new { error = $"No {http.Request.Method} {http.Request.Path}: use GET/POST /_twin/faults, DELETE /_twin/faults/{{id}}, GET /_twin/clock or GET /_twin/truth." });
+                await RespondAsync(http, 404, new { error = $"No {http.Request.Method} {http.Request.Path}: use GET/POST /_twin/faults, DELETE /_twin/faults/{{id}}, GET /_twin/clock, GET /_twin/truth or GET /_twin/clients/{{region}}." });
                 break;
         }
     }
