@@ -21,12 +21,15 @@ internal sealed class KmsService : IServedService, IDisposable
 
     private readonly TwinIdentifiers _ids;
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly Lock _signing = new();
     private readonly DateTimeOffset _created;
+    private readonly string _publicKey;
 
     public KmsService(TwinIdentifiers ids, [FromKeyedServices(EstateClock.Key)] TimeProvider clock)
     {
         _ids = ids;
         _created = clock.GetUtcNow();
+        _publicKey = Convert.ToBase64String(_key.ExportSubjectPublicKeyInfo());
     }
 
     public string SigningName => "kms";
@@ -44,7 +47,7 @@ internal sealed class KmsService : IServedService, IDisposable
             "GetPublicKey" => new JsonObject
             {
                 ["KeyId"] = _ids.KmsKeyArn,
-                ["PublicKey"] = Convert.ToBase64String(_key.ExportSubjectPublicKeyInfo()),
+                ["PublicKey"] = _publicKey,
                 ["CustomerMasterKeySpec"] = Spec,
                 ["KeySpec"] = Spec,
                 ["KeyUsage"] = "SIGN_VERIFY",
@@ -103,10 +106,17 @@ internal sealed class KmsService : IServedService, IDisposable
             "DIGEST" => throw AwsErrorException.BadRequest("ValidationException", $"Digest is invalid length for algorithm {Algorithm}: it must be 32 bytes (SHA-256), not {message.Length}."),
             var other => throw AwsErrorException.BadRequest("ValidationException", $"MessageType must be RAW or DIGEST, not {other}."),
         };
+        byte[] signature;
+        lock (_signing)
+        {
+            // One key object serves every request; ECDsa promises no thread safety.
+            signature = _key.SignHash(digest, DSASignatureFormat.Rfc3279DerSequence);
+        }
+
         return new JsonObject
         {
             ["KeyId"] = _ids.KmsKeyArn,
-            ["Signature"] = Convert.ToBase64String(_key.SignHash(digest, DSASignatureFormat.Rfc3279DerSequence)),
+            ["Signature"] = Convert.ToBase64String(signature),
             ["SigningAlgorithm"] = Algorithm,
         };
     }

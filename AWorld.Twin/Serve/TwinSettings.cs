@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AWorld.Core.Estate;
+using AWorld.Core.Telemetry;
 
 namespace AWorld.Twin.Serve;
 
@@ -98,6 +99,12 @@ public static class TwinSettings
             ["Endpoints"] = new JsonObject([.. Services.Select(s => KeyValuePair.Create(s, (JsonNode?)JsonValue.Create(url)))]),
             ["AccessKeyId"] = TwinCredentials.AccessKeyId,
             ["SecretAccessKey"] = TwinCredentials.SecretAccessKey,
+            ["Resources"] = new JsonObject
+            {
+                ["ApiName"] = MetricCatalog.ApiName,
+                ["FunctionName"] = MetricCatalog.FunctionName,
+                ["CacheClusterName"] = MetricCatalog.CacheClusterName,
+            },
             ["TableRoutingParameter"] = SsmService.ParameterPattern,
             ["Canaries"] = new JsonObject
             {

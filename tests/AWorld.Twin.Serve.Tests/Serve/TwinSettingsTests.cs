@@ -29,6 +29,7 @@ public sealed class TwinSettingsTests
         Assert.All(aws.Endpoints.Values, url => Assert.Equal("http://127.0.0.1:4566", url));
         Assert.Equal((TwinCredentials.AccessKeyId, TwinCredentials.SecretAccessKey), (aws.AccessKeyId, aws.SecretAccessKey));
         Assert.True(aws.AllowWrites);
+        Assert.Equal(("aworld-api", "aworld-api-handler", "aworld-cache"), (aws.Resources.ApiName, aws.Resources.FunctionName, aws.Resources.CacheClusterName));
         Assert.Equal("/aworld/{table}/{region}/active-table", aws.TableRoutingParameter);
         Assert.Equal((true, "aworld-players", "pk"), (aws.Canaries.Enabled, aws.Canaries.Table, aws.Canaries.KeyAttribute));
         Assert.Equal(("AWorld/Clients", "SuccessRatio", "Average", "us-east-1"),
