@@ -86,7 +86,7 @@ public sealed class TwinSettingsTests
     }
 
     [Fact]
-    public void Identifiers_AreStable_AndShapedLikeAwss()
+    public void Identifiers_AreStable_AndShapedLikeAwsOwn()
     {
         var again = new TwinIdentifiers(EstateTopology.Default);
 
