@@ -2,6 +2,7 @@ using AWorld.Cli.Anomaly;
 using AWorld.Cli.Drill;
 using AWorld.Cli.Evidence;
 using AWorld.Cli.Simulate;
+using AWorld.Cli.Twin;
 using AWorld.Cli.Watch;
 
 namespace AWorld.Cli;
@@ -19,6 +20,8 @@ public static class CliApp
         Commands:
           simulate   run the estate twin headless and print a summary
                      aworld simulate --duration 02:00:00 --seed 42 --fault "outage eu-west-1 at 00:30:00 for 00:20:00" --json
+          twin       serve a twin over AWS's wire protocols (SigV4 with a documented key pair; Ctrl+C to stop)
+                     aworld twin serve --port 4566 [--seed N] [--speed S] [--write-settings FILE]
           watch      follow a running console's estate live (Ctrl+C to stop; --once for one snapshot)
                      aworld watch --url http://localhost:5080 --user noc --password aworld-demo [--once]
           drill      run a DR drill headless on the twin and write its signed evidence pack (exit 0 passed, 1 failed)
@@ -52,6 +55,7 @@ public static class CliApp
             {
                 "simulate" => await SimulateCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 "watch" => await WatchCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
+                "twin" => await TwinCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 "evidence" => await EvidenceCommand.RunAsync(args[1..], stdout, stderr, cancellationToken),
                 "drill" => await DrillCommand.RunAsync(args[1..], stdout, stderr, time, cancellationToken),
                 "aws" => await Aws.AwsCheckCommand.RunAsync(args[1..], stdout, stderr, time, cancellationToken),

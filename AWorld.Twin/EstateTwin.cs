@@ -35,6 +35,11 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
     private readonly int[] _replicationSlots;
     private readonly int[] _healthStatusSlots;
     private readonly int[] _healthPercentSlots;
+    private readonly int[] _clientSentSlots;
+    private readonly int[] _stormTenantSlots;
+    private readonly int[] _stormMultiplierSlots;
+    private readonly int _successSlot;
+    private readonly List<long[]>[] _canariesAtFailure;
     private readonly bool[] _down;
     private readonly long[] _writes;
     private readonly double[] _latencyP50;
@@ -68,7 +73,7 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
         _route53 = new Route53Twin(estate, new SimRandom(Seed, 3));
         _replication = new ReplicationTwin(estate, options, new SimRandom(Seed, 4));
         _tables = new TableTwin(estate, StartTime);
-        _metrics = new MetricRecorder(estate, StartTime);
+        _metrics = new MetricRecorder(estate, StartTime, ClientMetricSlots(estate));
         _models = estate.Regions.Select(r => new RegionModel(r.Index, r.Code, options, new SimRandom(Seed, 100 + (ulong)r.Index), _metrics)).ToArray();
 
         _replicationSlots = new int[_replication.ChannelCount];
@@ -80,6 +85,12 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
 
         _healthStatusSlots = estate.Regions.Select(r => _metrics.Slot(MetricCatalog.SeriesKey(r.Code, EstateMetric.Route53HealthCheckStatus))).ToArray();
         _healthPercentSlots = estate.Regions.Select(r => _metrics.Slot(MetricCatalog.SeriesKey(r.Code, EstateMetric.Route53PercentageHealthy))).ToArray();
+        _clientSentSlots = estate.Regions.Select(r => _metrics.Slot($"{r.Code}/ClientsSent")).ToArray();
+        _stormTenantSlots = estate.Regions.Select(r => _metrics.Slot($"{r.Code}/StormTenant")).ToArray();
+        _stormMultiplierSlots = estate.Regions.Select(r => _metrics.Slot($"{r.Code}/StormMultiplier")).ToArray();
+        _successSlot = _metrics.Slot("ClientsSuccess");
+        DeriveClientMetrics();
+        _canariesAtFailure = estate.Regions.Select(_ => new List<long[]>()).ToArray();
         _down = new bool[estate.Regions.Length];
         _deployedBad = new bool[estate.Regions.Length];
         _writes = new long[estate.Regions.Length];
@@ -261,6 +272,45 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
             : (_tables.Restored(physical, region)?.CorruptItems ?? 0) + _corruptAfterCutover.GetValueOrDefault((physical, region));
     }
 
+    /// <summary>
+    /// Where the region's canary writer is: the sequence its next canary will carry, and how many times the region has
+    /// failed so far. A write acknowledged in the region now travels with that canary (<see cref="CanaryArrived"/>).
+    /// </summary>
+    internal (long NextSequence, int Failures) CanaryCursor(string region)
+    {
+        lock (_gate)
+        {
+            var r = Estate.Region(region).Index;
+            return (_replication.LastCanary(r).Sequence + 1, _canariesAtFailure[r].Count);
+        }
+    }
+
+    /// <summary>
+    /// Whether canary <paramref name="sequence"/> of <paramref name="from"/>, written before its region's failure number
+    /// <paramref name="failures"/> + 1, has reached <paramref name="to"/>: it did if it arrived before that failure, and
+    /// never does after it (a failure loses what had not left the region).
+    /// </summary>
+    internal bool CanaryArrived(string from, string to, long sequence, int failures)
+    {
+        lock (_gate)
+        {
+            var s = Estate.Region(from).Index;
+            var d = Estate.Region(to).Index;
+            return failures < _canariesAtFailure[s].Count
+                ? _canariesAtFailure[s][failures][d] >= sequence
+                : _replication.CanaryReceived(s, d) >= sequence;
+        }
+    }
+
+    /// <summary>Whether the region is down now (its services answer nothing).</summary>
+    internal bool IsRegionDown(string region)
+    {
+        lock (_gate)
+        {
+            return IsDown(region);
+        }
+    }
+
     /// <summary>Each Route 53 checker's view of the region's endpoint; for tests of the 18% rule.</summary>
     internal bool[] CheckerViews(string region)
     {
@@ -279,6 +329,7 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
         {
             if (_faults.Outage[r] && !_down[r])
             {
+                _canariesAtFailure[r].Add(Enumerable.Range(0, _down.Length).Select(d => _replication.CanaryReceived(r, d)).ToArray());
                 _replication.RegionFailed(r);
             }
 
@@ -306,11 +357,18 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
             _latencyP50[r] = _models[r].LatencyP50Ms;
             sent += regionSent;
             failed += regionFailed;
+            if (!_down[r])
+            {
+                _metrics.Set(s, _clientSentSlots[r], regionSent);
+                _metrics.Set(s, _stormTenantSlots[r], RegionModel.StormingTenant(_faults, r));
+                _metrics.Set(s, _stormMultiplierSlots[r], _faults.StormMultiplier[r]);
+            }
         }
 
         _requestsSent += sent;
         _requestsFailed += failed;
         _lastSecondSuccess = sent > 0 ? 1 - (failed / sent) : 1;
+        _metrics.Set(s, _successSlot, _lastSecondSuccess);
 
         var corruptBefore = Estate.Tables.Select((_, t) => _replication.CorruptWrites(t)).ToArray();
         _replication.Step(s, _writes, _down, _faults.Partitioned, _faults.CorruptShare);
@@ -341,6 +399,32 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
         }
 
         _second = s + 1;
+    }
+
+    private static List<string> ClientMetricSlots(EstateTopology estate) =>
+    [
+        .. estate.Regions.SelectMany(r => new[] { $"{r.Code}/ClientsSent", $"{r.Code}/StormTenant", $"{r.Code}/StormMultiplier" }),
+        "ClientsSuccess",
+    ];
+
+    /// <summary>Each client's requests per region and the clients' success, derived from what each second recorded.</summary>
+    private void DeriveClientMetrics()
+    {
+        for (var r = 0; r < Estate.Regions.Length; r++)
+        {
+            var region = Estate.Regions[r].Code;
+            var (sent, storming, multiplier) = (_clientSentSlots[r], _stormTenantSlots[r], _stormMultiplierSlots[r]);
+            foreach (var client in ClientMetrics.Clients)
+            {
+                var tenant = RegionModel.TenantNumber(client);
+                var metric = new MetricStat(ClientMetrics.Namespace, ClientMetrics.Requests,
+                    [new MetricDimension(ClientMetrics.ClientDimension, client), new MetricDimension(ClientMetrics.RegionDimension, region)], 1, "Sum");
+                _metrics.Derive(region, metric, s => RegionModel.ClientRequests(tenant, _metrics.Get(s, sent), (int)_metrics.Get(s, storming), _metrics.Get(s, multiplier)));
+            }
+        }
+
+        var success = _successSlot;
+        _metrics.Derive(ClientMetrics.SuccessRegion, new MetricStat(ClientMetrics.Namespace, ClientMetrics.SuccessRatio, [], 1, "Average"), s => _metrics.Get(s, success));
     }
 
     private static DateTimeOffset TruncateToSecond(DateTimeOffset t) =>

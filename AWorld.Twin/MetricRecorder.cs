@@ -7,6 +7,8 @@ namespace AWorld.Twin;
 /// <summary>
 /// What the twin's CloudWatch holds: one value per series per second for the last <see cref="RetentionSeconds"/>,
 /// NaN where a region published nothing (it was down). Serves GetMetricData, aggregating to the asked period.
+/// Besides the catalog's series it keeps extra slots (named by the twin) and derived metrics computed from them,
+/// which answer any of the statistics Sum, Average, Minimum, Maximum and SampleCount.
 /// </summary>
 internal sealed class MetricRecorder
 {
@@ -15,19 +17,28 @@ internal sealed class MetricRecorder
     private readonly DateTimeOffset _start;
     private readonly Dictionary<(string Region, string Stat), int> _slotByQuery = [];
     private readonly Dictionary<string, int> _slotByKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Region, string Metric), Func<long, double>> _derived = [];
     private readonly double[] _values;
     private readonly int _slots;
     private long _recorded;
 
-    public MetricRecorder(EstateTopology estate, DateTimeOffset start)
+    /// <param name="estate">The estate whose catalog series are kept.</param>
+    /// <param name="start">Virtual time of second 0.</param>
+    /// <param name="extraKeys">Slots besides the catalog's, for values the twin derives metrics from.</param>
+    public MetricRecorder(EstateTopology estate, DateTimeOffset start, IReadOnlyList<string>? extraKeys = null)
     {
         _start = start;
         Series = MetricCatalog.SeriesFor(estate);
-        _slots = Series.Length;
+        _slots = Series.Length + (extraKeys?.Count ?? 0);
         for (var i = 0; i < Series.Length; i++)
         {
             _slotByQuery[(Series[i].QueryRegion, MetricCatalog.StatKey(Series[i].Stat))] = i;
             _slotByKey[Series[i].Key] = i;
+        }
+
+        for (var i = 0; i < (extraKeys?.Count ?? 0); i++)
+        {
+            _slotByKey[extraKeys![i]] = Series.Length + i;
         }
 
         _values = new double[_slots * RetentionSeconds];
@@ -48,6 +59,13 @@ internal sealed class MetricRecorder
 
     public void Set(long second, int slot, double value) => _values[((int)(second % RetentionSeconds) * _slots) + slot] = value;
 
+    /// <summary>
+    /// Adds a metric read in <paramref name="queryRegion"/> whose value at a second is <paramref name="valueAt"/> (NaN
+    /// for no data); <paramref name="metric"/>'s statistic is ignored, so any statistic of it may be asked.
+    /// </summary>
+    public void Derive(string queryRegion, MetricStat metric, Func<long, double> valueAt) =>
+        _derived[(queryRegion, MetricCatalog.StatKey(metric with { Stat = "" }))] = valueAt;
+
     public double Get(long second, int slot) =>
         second < 0 || second >= _recorded || second < _recorded - RetentionSeconds
             ? double.NaN
@@ -60,19 +78,24 @@ internal sealed class MetricRecorder
         var results = new List<MetricDataResult>(request.Queries.Count);
         foreach (var query in request.Queries)
         {
-            if (!_slotByQuery.TryGetValue((request.Region, MetricCatalog.StatKey(query.MetricStat)), out var slot))
+            if (_slotByQuery.TryGetValue((request.Region, MetricCatalog.StatKey(query.MetricStat)), out var slot))
+            {
+                results.Add(Read(query, s => _values[((int)(s % RetentionSeconds) * _slots) + slot], from, to));
+            }
+            else if (_derived.TryGetValue((request.Region, MetricCatalog.StatKey(query.MetricStat with { Stat = "" })), out var derived))
+            {
+                results.Add(Read(query, derived, from, to));
+            }
+            else
             {
                 results.Add(new MetricDataResult(query.Id, [], [], MetricDataStatus.Complete));
-                continue;
             }
-
-            results.Add(Read(query, slot, from, to));
         }
 
         return new GetMetricDataResponse(results);
     }
 
-    private MetricDataResult Read(MetricDataQuery query, int slot, long from, long to)
+    private MetricDataResult Read(MetricDataQuery query, Func<long, double> valueAt, long from, long to)
     {
         var period = Math.Max(1, query.MetricStat.PeriodSeconds);
         var times = new List<DateTimeOffset>();
@@ -81,7 +104,7 @@ internal sealed class MetricRecorder
         {
             for (var s = from; s < to; s++)
             {
-                var v = _values[((int)(s % RetentionSeconds) * _slots) + slot];
+                var v = valueAt(s);
                 if (!double.IsNaN(v))
                 {
                     times.Add(_start.AddSeconds(s));
@@ -103,7 +126,7 @@ internal sealed class MetricRecorder
             var n = 0;
             for (var s = s0; s < bucketEnd; s++)
             {
-                var v = _values[((int)(s % RetentionSeconds) * _slots) + slot];
+                var v = valueAt(s);
                 if (double.IsNaN(v))
                 {
                     continue;

@@ -14,6 +14,9 @@ internal sealed class RegionModel
     private const string DefaultStormClient = "tenant-03";
     private static readonly double[] TenantShares = ZipfShares(TenantCount, 1.1);
 
+    /// <summary>Every region's clients (API keys), tenant-01 (the busiest) to tenant-40.</summary>
+    public static readonly IReadOnlyList<string> Tenants = Enumerable.Range(1, TenantCount).Select(k => $"tenant-{k:D2}").ToArray();
+
     private readonly int _region;
     private readonly SimulationOptions _options;
     private readonly SimRandom _random;
@@ -67,6 +70,21 @@ internal sealed class RegionModel
             .Take(count)
             .ToList();
     }
+
+    /// <summary>The storming client's number (1 to 40) in a region where a throttle fault runs; 0 when none storms.</summary>
+    public static int StormingTenant(FaultBook faults, int region) =>
+        faults.StormMultiplier[region] > 1 ? TenantNumber(faults.StormClient[region] ?? DefaultStormClient) : 0;
+
+    /// <summary>A client's number (1 to 40) from its name, 0 for a name that is no client of the twin.</summary>
+    public static int TenantNumber(string name) =>
+        name.StartsWith("tenant-", StringComparison.Ordinal) && int.TryParse(name[7..], out var n) && n >= 1 && n <= TenantCount ? n : 0;
+
+    /// <summary>
+    /// Requests per second client <paramref name="tenant"/> sends to a region that clients send <paramref name="sentRps"/>
+    /// to, when <paramref name="stormingTenant"/> sends <paramref name="stormMultiplier"/> times its usual rate (as <see cref="TopClients"/> counts).
+    /// </summary>
+    public static double ClientRequests(int tenant, double sentRps, int stormingTenant, double stormMultiplier) =>
+        TenantShares[tenant - 1] * sentRps * (tenant == stormingTenant ? stormMultiplier : 1);
 
     /// <summary>Share of the estate's traffic sent by a named client (API key); unknown names get an average share.</summary>
     public static double TenantShare(string? client)

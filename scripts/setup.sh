@@ -3,7 +3,8 @@
 #   - the .NET 10 SDK must already be on PATH;
 #   - Node.js and npm build the charts module (wwwroot-assets) during the console's build;
 #   - Debian's chromium runs the end-to-end tests (never a downloaded browser);
-#   - Debian's fonts-dejavu-core gives the PDF after-action report its font (PDFsharp finds no fonts by itself on Linux).
+#   - Debian's fonts-dejavu-core gives the PDF after-action report its font (PDFsharp finds no fonts by itself on Linux);
+#   - Debian's awscli (the AWS CLI v2, /usr/bin/aws) drives the served twin in its tests, beside the image's CLI v1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,7 @@ command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
+[ -x /usr/bin/aws ] || need_apt+=(awscli)
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
