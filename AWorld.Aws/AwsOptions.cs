@@ -67,6 +67,12 @@ public sealed class AwsOptions
     public int MetricPeriodSeconds { get; set; } = 60;
 
     /// <summary>
+    /// The trailing window over which a region's share of the API's requests is read, to verify that a traffic move
+    /// happened: five minutes (five periods of a minute) against AWS; shorter against a source of per-second metrics.
+    /// </summary>
+    public TimeSpan TrafficShareWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// How many pages one read follows (GetMetricData's <c>NextToken</c>, ListResourceRecordSets' next record) before
     /// it stops: metric results not complete by then are returned as <c>PartialData</c>. Default 20.
     /// </summary>

@@ -53,6 +53,11 @@ public sealed class AwsOptionsValidator(IOptions<EstateOptions> estate) : IValid
             errors.Add($"{S}:BaseBackoff ({options.BaseBackoff}) must be positive and at most {S}:MaxBackoff ({options.MaxBackoff}).");
         }
 
+        if (options.TrafficShareWindow < TimeSpan.FromSeconds(Math.Max(1, options.MetricPeriodSeconds)))
+        {
+            errors.Add($"{S}:TrafficShareWindow ({options.TrafficShareWindow}) is shorter than one period of {S}:MetricPeriodSeconds ({options.MetricPeriodSeconds} s), so it would hold no data. E.g. 00:05:00.");
+        }
+
         if (options.Route53RequestsPerSecond is <= 0 or > 5)
         {
             errors.Add($"{S}:Route53RequestsPerSecond is {options.Route53RequestsPerSecond}. Route 53 allows 5 requests a second per account, shared with every caller: give more than 0 and at most 5, e.g. 2.");

@@ -114,9 +114,20 @@ public sealed class DrillSession
             return;
         }
 
-        foreach (var fault in (await _injector.HistoryAsync(cancellationToken)).Where(f => _faults.Any(x => x.Id == f.Id) && f.EndsAt is { } e && e <= now && _ended.Add(f.Id)))
+        var history = await _injector.HistoryAsync(cancellationToken);
+        foreach (var fault in history.Where(f => _faults.Any(x => x.Id == f.Id) && f.EndsAt is { } e && e <= now && _ended.Add(f.Id)))
         {
             Observer.FaultEnded(fault.EndsAt!.Value, $"Fault {fault.Id} ends ({Describe(fault.Spec)}).");
+        }
+
+        // A fault whose planned time is up but still runs (an AWS FIS experiment lasts as long as its template says):
+        // the drill stops it, so that a drill ends its faults the same way on every estate.
+        foreach (var mine in _faults.Where(f => !_ended.Contains(f.Id) && f.Spec.Duration is { } d && now >= f.StartsAt + d))
+        {
+            if (history.FirstOrDefault(f => f.Id == mine.Id) is { EndsAt: null } && await _injector.ClearAsync(mine.Id, cancellationToken))
+            {
+                await _audit.AppendAsync(_actor.Name, _actor.Role, "fault.clear", mine.Id, "stopped", $"its planned {Formats.Duration(mine.Spec.Duration!.Value)} are over", cancellationToken);
+            }
         }
     }
 

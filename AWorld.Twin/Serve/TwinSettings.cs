@@ -105,6 +105,9 @@ public static class TwinSettings
                 ["FunctionName"] = MetricCatalog.FunctionName,
                 ["CacheClusterName"] = MetricCatalog.CacheClusterName,
             },
+            // The twin records its metrics every second (like high-resolution custom metrics), so a console reads them so.
+            ["MetricPeriodSeconds"] = 1,
+            ["TrafficShareWindow"] = "00:00:15",
             ["TableRoutingParameter"] = SsmService.ParameterPattern,
             ["Canaries"] = new JsonObject
             {

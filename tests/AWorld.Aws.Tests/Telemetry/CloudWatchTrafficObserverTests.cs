@@ -51,6 +51,21 @@ public sealed class CloudWatchTrafficObserverTests(MotoServer moto) : IAsyncLife
         await Assert.ThrowsAsync<ArgumentException>(() => observer.SentShareAsync("us-west-2", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task SentShare_WhenTheRegionsCloudWatchIsDownWithIt_CountsItAsServingNothing_AndFailsOnlyWhenNoRegionAnswers()
+    {
+        // A regional outage takes the region's CloudWatch with it: a failover away from it must not wait on its metrics.
+        var metrics = new RegionalOutage("eu-west-1");
+        var observer = new CloudWatchTrafficObserver(metrics, Microsoft.Extensions.Options.Options.Create(Options()), EstateTopology.Default, new FakeTimeProvider(Midnight));
+
+        Assert.Equal(0, await observer.SentShareAsync("eu-west-1", CancellationToken.None));
+        Assert.Equal(0.5, await observer.SentShareAsync("eu-central-1", CancellationToken.None));
+
+        metrics.Down.UnionWith(["eu-central-1", "eu-north-1"]);
+        var error = await Assert.ThrowsAsync<EstateServiceException>(() => observer.SentShareAsync("eu-central-1", CancellationToken.None));
+        Assert.Equal("ServiceUnavailable", error.ErrorCode);
+    }
+
     private CloudWatchClient Client() => new(TestAws.Http(Options(), new RecordingHandler()));
 
     private CloudWatchTrafficObserver Observer(CloudWatchClient client, DateTimeOffset now) =>
@@ -65,4 +80,15 @@ public sealed class CloudWatchTrafficObserverTests(MotoServer moto) : IAsyncLife
 
     private static MetricDatum Count(string api, int minute, double value) =>
         new("Count", [new MetricDimension("ApiName", api)], Midnight.AddMinutes(minute).AddSeconds(12), value);
+}
+
+/// <summary>CloudWatch whose listed regions do not answer; the others report 100 requests.</summary>
+internal sealed class RegionalOutage(string region) : ICloudWatchMetrics
+{
+    public HashSet<string> Down { get; } = [region];
+
+    public Task<IReadOnlyList<MetricDataResult>> GetMetricDataAsync(string region, DateTimeOffset start, DateTimeOffset end, IReadOnlyList<MetricDataQuery> queries, CancellationToken cancellationToken) =>
+        Down.Contains(region)
+            ? throw new EstateServiceException("CloudWatch", region, "ServiceUnavailable", "The CloudWatch endpoint does not answer.")
+            : Task.FromResult<IReadOnlyList<MetricDataResult>>([.. queries.Select(q => new MetricDataResult(q.Id, [start], [100], MetricDataStatus.Complete))]);
 }

@@ -23,6 +23,9 @@ public abstract partial class ServedTwin : IAsyncLifetime
     /// <summary>Virtual seconds per real second the twin runs at.</summary>
     protected abstract double Speed { get; }
 
+    /// <summary>More arguments for <c>twin serve</c> (e.g. <c>--config FILE</c>), given a folder the fixture removes at the end.</summary>
+    protected virtual IEnumerable<string> MoreArguments(string directory) => [];
+
     public Uri Endpoint { get; private set; } = new("http://127.0.0.1/");
 
     public string SettingsFile => Path.Combine(_directory, "twin.appsettings.json");
@@ -55,7 +58,7 @@ public abstract partial class ServedTwin : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll, "twin", "serve", "--port", "0", "--speed", Speed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--write-settings", SettingsFile })
+        foreach (var arg in new[] { dll, "twin", "serve", "--port", "0", "--speed", Speed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--write-settings", SettingsFile }.Concat(MoreArguments(_directory)))
         {
             start.ArgumentList.Add(arg);
         }
