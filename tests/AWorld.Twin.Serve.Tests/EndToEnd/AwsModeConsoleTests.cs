@@ -115,6 +115,42 @@ public sealed class AwsModeConsoleTests(QuickTwin twin) : IClassFixture<QuickTwi
         Assert.True(verification.Verified, JsonSerializer.Serialize(verification));
     }
 
+    [Fact]
+    public async Task DeniedCredentials_GiveAStaleView_WhoseReasonNamesTheIamActionToGrant()
+    {
+        using var console = new AwsConsole(twin.SettingsFile, new() { ["Estate:Aws:AccessKeyId"] = "AKIDNOTTHETWINS0000" });
+        await console.AddUsersAsync(("nora", "Viewer"));
+        using var noc = await console.ClientForAsync("nora");
+
+        var west = await EventuallyAsync(() => RegionAsync(noc, "eu-west-1"), r => r is { } x && x.GetProperty("reasons").ToString().Contains("cloudwatch:GetMetricData", StringComparison.Ordinal), "a reason naming the IAM action");
+
+        Assert.NotEqual("Healthy", west!.Value.GetProperty("health").GetString());
+        Assert.Contains("Grant the IAM action cloudwatch:GetMetricData", west.Value.GetProperty("reasons").ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnEndpointThatNeverAnswers_GivesAStaleView_WithTheTimeoutInItsReason_AndThePagesStayUp()
+    {
+        using var blackHole = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        blackHole.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)blackHole.LocalEndpoint).Port}/";
+        using var console = new AwsConsole(twin.SettingsFile, new()
+        {
+            ["Estate:Aws:Endpoints:CloudWatch"] = url,
+            ["Estate:Aws:Timeout"] = "00:00:01",
+            ["Estate:Aws:MaxRetries"] = "0",
+        });
+        await console.AddUsersAsync(("nora", "Viewer"));
+        using var noc = await console.ClientForAsync("nora");
+
+        var west = await EventuallyAsync(() => RegionAsync(noc, "eu-west-1"), r => r is { } x && x.GetProperty("reasons").ToString().Contains("RequestTimeout", StringComparison.Ordinal), "a reason naming the timeout");
+
+        Assert.True(west!.Value.GetProperty("isStale").GetBoolean());
+        Assert.Contains("did not answer within 1 s", west.Value.GetProperty("reasons").ToString(), StringComparison.Ordinal);
+        using var page = await noc.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+    }
+
     private async Task<double> ShareAsync(string region)
     {
         var truth = await twin.Http.GetFromJsonAsync<JsonElement>(new Uri(twin.Endpoint, "/_twin/truth"));
@@ -151,7 +187,7 @@ public sealed class AwsModeConsoleTests(QuickTwin twin) : IClassFixture<QuickTwi
     }
 
     /// <summary>The console, in AWS mode against the served twin's settings, on the real clock with its driver on.</summary>
-    private sealed class AwsConsole(string settingsFile) : WebApplicationFactory<ConsoleProgram>
+    private sealed class AwsConsole(string settingsFile, Dictionary<string, string?>? more = null) : WebApplicationFactory<ConsoleProgram>
     {
         public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "aworld-aws-e2e-" + Guid.NewGuid().ToString("N"));
 
@@ -193,6 +229,7 @@ public sealed class AwsModeConsoleTests(QuickTwin twin) : IClassFixture<QuickTwi
                     // The human path is the point here: the ladder proposes, people decide.
                     ["Operations:AutoFailover"] = "false",
                 })
+                .AddInMemoryCollection(more ?? [])
                 .Build());
         }
 
