@@ -42,12 +42,13 @@ return mode switch
     "evidence-year" => await EvidenceYear.RunAsync(new BenchArgs(args)),
     "anomaly-nab" => AnomalyNabBench.Run(args),
     "anomaly-twin" => await AnomalyTwinBench.RunAsync(args),
+    "aws-poll" => await AWorld.Bench.Aws.AwsPollBench.RunAsync(new BenchArgs(args)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: AWorld.Bench twin-day|store-week|live-pages [--pages N] [--seconds S]|hub-fanout [--connections N] [--seconds S]|ops-engine [--operations N] [--seeds N]|drill-rto [--seeds N] [--all] [--restore-timeout MIN]|evidence-year [--drills N] [--audit N]|anomaly-nab [--data DIR] [--repetitions N]|anomaly-twin [--seed N]");
+    Console.Error.WriteLine("usage: AWorld.Bench twin-day|store-week|live-pages [--pages N] [--seconds S]|hub-fanout [--connections N] [--seconds S]|ops-engine [--operations N] [--seeds N]|drill-rto [--seeds N] [--all] [--restore-timeout MIN]|evidence-year [--drills N] [--audit N]|anomaly-nab [--data DIR] [--repetitions N]|anomaly-twin [--seed N]|aws-poll [--polls N]");
     return 2;
 }
 
