@@ -23,6 +23,16 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+# The AWS adapters are proven against implementations nobody here wrote: moto's server, botocore and the AWS CLI v1
+# (Python), and Debian's AWS CLI v2 above. The machine image has them; elsewhere pip installs them.
+if ! command -v moto_server >/dev/null 2>&1 || ! command -v aws >/dev/null 2>&1 || ! python3 -c "import boto3, botocore" >/dev/null 2>&1; then
+  echo "setup: installing moto[server], boto3 and the AWS CLI v1 with pip"
+  if ! python3 -m pip install -q "moto[server]>=5.2" boto3 awscli; then
+    echo "setup: moto_server, boto3 and the AWS CLI v1 (Python 3) are required by the AWS adapters' tests and could not be installed: install them with 'python3 -m pip install \"moto[server]>=5.2\" boto3 awscli'." >&2
+    exit 1
+  fi
+fi
+
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "setup: the .NET 10 SDK is required (https://dotnet.microsoft.com/download); dotnet was not found on PATH." >&2
   exit 1
