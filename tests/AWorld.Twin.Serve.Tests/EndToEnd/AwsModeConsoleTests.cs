@@ -49,8 +49,9 @@ public sealed class QuickTwin : ServedTwin
 /// </summary>
 public sealed class AwsModeConsoleTests(QuickTwin twin) : IClassFixture<QuickTwin>
 {
-    private const string Password = "aworld-e2e-password";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+    internal const string Password = "aworld-e2e-password";
+    internal static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+
 
     [Fact]
     public async Task Outage_IsSeen_FailedOverThroughRoute53_AndClientsLeave_ThenADrillsKmsSignedPackVerifiesOffline()
@@ -115,49 +116,13 @@ public sealed class AwsModeConsoleTests(QuickTwin twin) : IClassFixture<QuickTwi
         Assert.True(verification.Verified, JsonSerializer.Serialize(verification));
     }
 
-    [Fact]
-    public async Task DeniedCredentials_GiveAStaleView_WhoseReasonNamesTheIamActionToGrant()
-    {
-        using var console = new AwsConsole(twin.SettingsFile, new() { ["Estate:Aws:AccessKeyId"] = "AKIDNOTTHETWINS0000" });
-        await console.AddUsersAsync(("nora", "Viewer"));
-        using var noc = await console.ClientForAsync("nora");
-
-        var west = await EventuallyAsync(() => RegionAsync(noc, "eu-west-1"), r => r is { } x && x.GetProperty("reasons").ToString().Contains("cloudwatch:GetMetricData", StringComparison.Ordinal), "a reason naming the IAM action");
-
-        Assert.NotEqual("Healthy", west!.Value.GetProperty("health").GetString());
-        Assert.Contains("Grant the IAM action cloudwatch:GetMetricData", west.Value.GetProperty("reasons").ToString(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task AnEndpointThatNeverAnswers_GivesAStaleView_WithTheTimeoutInItsReason_AndThePagesStayUp()
-    {
-        using var blackHole = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        blackHole.Start();
-        var url = $"http://127.0.0.1:{((IPEndPoint)blackHole.LocalEndpoint).Port}/";
-        using var console = new AwsConsole(twin.SettingsFile, new()
-        {
-            ["Estate:Aws:Endpoints:CloudWatch"] = url,
-            ["Estate:Aws:Timeout"] = "00:00:01",
-            ["Estate:Aws:MaxRetries"] = "0",
-        });
-        await console.AddUsersAsync(("nora", "Viewer"));
-        using var noc = await console.ClientForAsync("nora");
-
-        var west = await EventuallyAsync(() => RegionAsync(noc, "eu-west-1"), r => r is { } x && x.GetProperty("reasons").ToString().Contains("RequestTimeout", StringComparison.Ordinal), "a reason naming the timeout");
-
-        Assert.True(west!.Value.GetProperty("isStale").GetBoolean());
-        Assert.Contains("did not answer within 1 s", west.Value.GetProperty("reasons").ToString(), StringComparison.Ordinal);
-        using var page = await noc.GetAsync("/");
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-    }
-
     private async Task<double> ShareAsync(string region)
     {
         var truth = await twin.Http.GetFromJsonAsync<JsonElement>(new Uri(twin.Endpoint, "/_twin/truth"));
         return truth.GetProperty("regions").EnumerateArray().Single(r => r.GetProperty("code").GetString() == region).GetProperty("trafficShare").GetDouble();
     }
 
-    private static async Task<JsonElement?> RegionAsync(HttpClient client, string region)
+    internal static async Task<JsonElement?> RegionAsync(HttpClient client, string region)
     {
         using var response = await client.GetAsync("/api/estate");
         if (!response.IsSuccessStatusCode)
@@ -170,7 +135,7 @@ public sealed class AwsModeConsoleTests(QuickTwin twin) : IClassFixture<QuickTwi
     }
 
     /// <summary>Waits (bounded) for a condition on the real clock: the console and the served twin run in real time.</summary>
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what)
+    internal static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (true)
@@ -187,7 +152,7 @@ public sealed class AwsModeConsoleTests(QuickTwin twin) : IClassFixture<QuickTwi
     }
 
     /// <summary>The console, in AWS mode against the served twin's settings, on the real clock with its driver on.</summary>
-    private sealed class AwsConsole(string settingsFile, Dictionary<string, string?>? more = null) : WebApplicationFactory<ConsoleProgram>
+    internal sealed class AwsConsole(string settingsFile, Dictionary<string, string?>? more = null) : WebApplicationFactory<ConsoleProgram>
     {
         public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "aworld-aws-e2e-" + Guid.NewGuid().ToString("N"));
 
@@ -246,5 +211,79 @@ public sealed class AwsModeConsoleTests(QuickTwin twin) : IClassFixture<QuickTwi
                 // The OS cleans its temp folder.
             }
         }
+    }
+}
+
+/// <summary>
+/// The console in AWS mode when things are not right: writes off, an identity the account does not know, an endpoint
+/// that never answers. Its own served twin, so that the outage above does not change what these see.
+/// </summary>
+public sealed class AwsModeFailureTests(QuickTwin twin) : IClassFixture<QuickTwin>
+{
+    private const string Password = AwsModeConsoleTests.Password;
+
+    [Fact]
+    public async Task WithWritesOff_AnApprovedFailover_IsADryRun_WhoseJournalHoldsTheExactRequest_AndNothingMoves()
+    {
+        using var console = new AwsModeConsoleTests.AwsConsole(twin.SettingsFile, new() { ["Estate:Aws:AllowWrites"] = "false" });
+        await console.AddUsersAsync(("olivia", "Operator"), ("martin", "Approver"));
+        using var operatorClient = await console.ClientForAsync("olivia");
+        using var manager = await console.ClientForAsync("martin");
+        await AwsModeConsoleTests.EventuallyAsync(() => AwsModeConsoleTests.RegionAsync(operatorClient, "eu-central-1"), r => r?.GetProperty("health").GetString() == "Healthy", "eu-central-1 shown Healthy");
+
+        using var requested = await operatorClient.PostAsJsonAsync("/api/operations", new { kind = "failover", from = "eu-central-1", reason = "e2e: rehearse with writes off" });
+        Assert.True(requested.StatusCode == HttpStatusCode.Created, await requested.Content.ReadAsStringAsync());
+        var operation = await requested.Content.ReadFromJsonAsync<JsonElement>();
+        var id = operation.GetProperty("id").GetString()!;
+        using var approved = await manager.PostAsJsonAsync($"/api/operations/{id}/approve", new { password = Password, acceptDataAtRisk = true, planHash = operation.GetProperty("plan").GetProperty("hash").GetString() });
+        Assert.True(approved.IsSuccessStatusCode, await approved.Content.ReadAsStringAsync());
+        var finished = await AwsModeConsoleTests.EventuallyAsync(async () => await operatorClient.GetFromJsonAsync<JsonElement>($"/api/operations/{id}"),
+            o => o.GetProperty("state").GetString() is "Completed" or "Failed" or "RolledBack", "the dry run finished");
+
+        Assert.Equal("Failed", finished.GetProperty("state").GetString());
+        var failed = finished.GetProperty("journal").EnumerateArray().Single(j => j.GetProperty("status").GetString() == "Failed").GetProperty("detail").GetString()!;
+        Assert.Contains("Estate:Aws:AllowWrites is false, so this change was not sent (dry run)", failed, StringComparison.Ordinal);
+        Assert.Contains("POST " + new Uri(twin.Endpoint, "2013-04-01/hostedzone/"), failed, StringComparison.Ordinal);
+        Assert.Contains("<Weight>0</Weight>", failed, StringComparison.Ordinal);
+        var records = await AwsCli.RunAsync(AwsCli.V1, twin, "us-east-1", "route53", "list-resource-record-sets",
+            "--hosted-zone-id", twin.Settings.GetProperty("Estate").GetProperty("Dns").GetProperty("HostedZoneId").GetString()!);
+        var central = records.Json.GetProperty("ResourceRecordSets").EnumerateArray().Single(r => r.TryGetProperty("SetIdentifier", out var s) && s.GetString() == "eu-central-1");
+        Assert.Equal(100, central.GetProperty("Weight").GetInt32());
+    }
+
+    [Fact]
+    public async Task DeniedCredentials_GiveAStaleView_WhoseReasonNamesTheIamActionToGrant()
+    {
+        using var console = new AwsModeConsoleTests.AwsConsole(twin.SettingsFile, new() { ["Estate:Aws:AccessKeyId"] = "AKIDNOTTHETWINS0000" });
+        await console.AddUsersAsync(("nora", "Viewer"));
+        using var noc = await console.ClientForAsync("nora");
+
+        var west = await AwsModeConsoleTests.EventuallyAsync(() => AwsModeConsoleTests.RegionAsync(noc, "eu-west-1"), r => r is { } x && x.GetProperty("reasons").ToString().Contains("cloudwatch:GetMetricData", StringComparison.Ordinal), "a reason naming the IAM action");
+
+        Assert.NotEqual("Healthy", west!.Value.GetProperty("health").GetString());
+        Assert.Contains("Grant the IAM action cloudwatch:GetMetricData", west.Value.GetProperty("reasons").ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnEndpointThatNeverAnswers_GivesAStaleView_WithTheTimeoutInItsReason_AndThePagesStayUp()
+    {
+        using var blackHole = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        blackHole.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)blackHole.LocalEndpoint).Port}/";
+        using var console = new AwsModeConsoleTests.AwsConsole(twin.SettingsFile, new()
+        {
+            ["Estate:Aws:Endpoints:CloudWatch"] = url,
+            ["Estate:Aws:Timeout"] = "00:00:01",
+            ["Estate:Aws:MaxRetries"] = "0",
+        });
+        await console.AddUsersAsync(("nora", "Viewer"));
+        using var noc = await console.ClientForAsync("nora");
+
+        var west = await AwsModeConsoleTests.EventuallyAsync(() => AwsModeConsoleTests.RegionAsync(noc, "eu-west-1"), r => r is { } x && x.GetProperty("reasons").ToString().Contains("RequestTimeout", StringComparison.Ordinal), "a reason naming the timeout");
+
+        Assert.True(west!.Value.GetProperty("isStale").GetBoolean());
+        Assert.Contains("did not answer within 1 s", west.Value.GetProperty("reasons").ToString(), StringComparison.Ordinal);
+        using var page = await noc.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
     }
 }
