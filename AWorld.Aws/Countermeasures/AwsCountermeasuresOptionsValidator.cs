@@ -130,7 +130,7 @@ public sealed partial class AwsCountermeasuresOptionsValidator : IValidateOption
 
     private static void RegionKey(string key, string region, List<string> errors)
     {
-        if (!RegionCode().IsMatch(region ?? ""))
+        if (!EstateOptionsValidator.IsRegionCode(region))
         {
             errors.Add($"{key}: '{region}' is not an AWS region code. Use a code such as eu-west-1.");
         }
@@ -165,9 +165,6 @@ public sealed partial class AwsCountermeasuresOptionsValidator : IValidateOption
             }
         }
     }
-
-    [GeneratedRegex("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$")]
-    private static partial Regex RegionCode();
 
     /// <summary>Lambda's FunctionName pattern (botocore's service model), at most 140 characters.</summary>
     [GeneratedRegex(@"^(?=.{1,140}$)(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$")]

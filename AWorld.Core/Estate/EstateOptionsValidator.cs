@@ -187,6 +187,9 @@ public sealed partial class EstateOptionsValidator : IValidateOptions<EstateOpti
         return errors;
     }
 
+    /// <summary>Whether <paramref name="code"/> is shaped like an AWS region code, e.g. eu-west-1.</summary>
+    public static bool IsRegionCode(string? code) => RegionCode().IsMatch(code ?? "");
+
     [GeneratedRegex("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$")]
     private static partial Regex RegionCode();
 
