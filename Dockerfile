@@ -5,6 +5,7 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props BannedSymbols.txt .editorconfig ./
 COPY AWorld.Core/AWorld.Core.csproj AWorld.Core/
 COPY AWorld.Twin/AWorld.Twin.csproj AWorld.Twin/
+COPY AWorld.Aws/AWorld.Aws.csproj AWorld.Aws/
 COPY AWorld.Console/AWorld.Console.csproj AWorld.Console/
 RUN dotnet restore AWorld.Console/AWorld.Console.csproj
 COPY wwwroot-assets/package.json wwwroot-assets/package-lock.json wwwroot-assets/
@@ -12,6 +13,7 @@ RUN cd wwwroot-assets && npm ci --no-audit --no-fund
 COPY wwwroot-assets/ wwwroot-assets/
 COPY AWorld.Core/ AWorld.Core/
 COPY AWorld.Twin/ AWorld.Twin/
+COPY AWorld.Aws/ AWorld.Aws/
 COPY AWorld.Console/ AWorld.Console/
 RUN dotnet publish AWorld.Console/AWorld.Console.csproj -c Release -o /app --no-restore
 
