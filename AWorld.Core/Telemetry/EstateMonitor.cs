@@ -8,11 +8,19 @@ using Microsoft.Extensions.Options;
 namespace AWorld.Core.Telemetry;
 
 /// <summary>
-/// Polls the estate's ports, writes what they report into the <see cref="SeriesStore"/>, judges each region and
-/// publishes an <see cref="EstateSnapshot"/> to the <see cref="EstateStateStream"/>. Views never poll the sources;
-/// they read the store and the stream. A source that fails leaves its data to age and be marked stale; the rest of
-/// the snapshot still updates.
+/// Polls the estate's ports at CloudWatch's own time, writes what they report into the <see cref="SeriesStore"/>,
+/// judges each region and publishes an <see cref="EstateSnapshot"/> to the <see cref="EstateStateStream"/>. Views
+/// never poll the sources; they read the store and the stream. A source that fails leaves its data to age and be
+/// marked stale; the rest of the snapshot still updates.
 /// </summary>
+/// <remarks>
+/// <para>Each series is read once per its period, aligned: AWS's one-minute metrics at each minute (the new minutes
+/// and, again, those still within <see cref="TelemetryOptions.MetricDelay"/>, which CloudWatch may still revise), the
+/// canaries' one-second metrics every <see cref="TelemetryOptions.HighResolutionPollInterval"/>; the first read
+/// reaches back <see cref="TelemetryOptions.History"/>. Late and revised points update the store in place; a detector
+/// scores each point once, when it is complete. Health is judged from the newest complete minutes, with Route 53's
+/// per-checker observations and the canaries as the fast signals; a missing minute counts only once it is overdue.</para>
+/// </remarks>
 /// <remarks>Not thread-safe: one loop calls <see cref="PollAsync"/>.</remarks>
 public sealed class EstateMonitor
 {
@@ -28,9 +36,14 @@ public sealed class EstateMonitor
     private readonly TelemetryOptions _options;
     private readonly QueryGroup[] _groups;
     private readonly Dictionary<(int From, int To), SeriesDefinition[]> _lagSeries;
+
+    /// <summary>A minute's read waits this long after the minute begins, so that the minute before has had its chance.</summary>
+    private static readonly TimeSpan ReadOffset = TimeSpan.FromSeconds(5);
     private readonly Dictionary<string, ImmutableArray<HealthCheckObservation>> _observations = [];
     private readonly Dictionary<(string Table, string Region), PitrWindow> _pitr = [];
     private readonly Dictionary<(string Table, string Region), DateTimeOffset> _pitrReadAt = [];
+    private readonly Dictionary<string, DateTimeOffset> _fed = new(StringComparer.Ordinal);
+    private readonly Queue<(DateTimeOffset At, int Metrics)> _calls = new();
     private DateTimeOffset _nextObservations = DateTimeOffset.MinValue;
     private DateTimeOffset _nextBackups = DateTimeOffset.MinValue;
     private ImmutableArray<ActiveFault> _activeFaults = [];
@@ -66,8 +79,8 @@ public sealed class EstateMonitor
         }
 
         _groups = Series
-            .GroupBy(s => s.QueryRegion)
-            .Select(g => new QueryGroup(g.Key, [.. g], [.. g.Select((s, i) => new MetricDataQuery($"m{i}", s.Stat))]))
+            .GroupBy(s => (s.QueryRegion, s.Stat.PeriodSeconds))
+            .Select(g => new QueryGroup(g.Key.QueryRegion, g.Key.PeriodSeconds, [.. g], [.. g.Select((s, i) => new MetricDataQuery($"m{i}", s.Stat))]))
             .ToArray();
         _lagSeries = Series
             .Where(s => s.Descriptor.Metric == EstateMetric.DynamoReplicationLatency)
@@ -77,13 +90,28 @@ public sealed class EstateMonitor
 
     public ImmutableArray<SeriesDefinition> Series { get; }
 
+    /// <summary>What reading the estate costs: requests and metrics a minute by plan and as measured, and the sources' state.</summary>
+    public PollingBudget Budget(DateTimeOffset now)
+    {
+        var minute = now - TimeSpan.FromMinutes(1);
+        while (_calls.Count > 0 && _calls.Peek().At <= minute)
+        {
+            _calls.Dequeue();
+        }
+
+        return PollingBudget.Plan(_groups.Select(g => (g.Series.Length, g.Period, PollEvery(g))), _calls.Count, _calls.Sum(c => c.Metrics),
+            [.. _groups.Select(g => new SourceStatus(g.Region, g.Period, g.Series.Length, g.LastRead, g.Error))]);
+    }
+
     public async Task<EstateSnapshot> PollAsync(CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
-        foreach (var group in _groups)
+        foreach (var group in _groups.Where(g => now >= g.NextRead))
         {
             await PollMetricsAsync(group, now, cancellationToken);
         }
+
+        FeedDetectors(now);
 
         if (now >= _nextObservations)
         {
@@ -114,35 +142,79 @@ public sealed class EstateMonitor
         return snapshot;
     }
 
+    /// <summary>
+    /// Reads a group's series: the first time <see cref="TelemetryOptions.History"/> back, then the periods still open to
+    /// revision and the new ones, up to the last period that has begun. Every point returned is written in place.
+    /// </summary>
     private async Task PollMetricsAsync(QueryGroup group, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var start = group.LastEnd is { } last ? last - _options.MetricLateness : now - _options.HealthWindow;
-        if (now <= start)
-        {
-            return;
-        }
-
+        var period = TimeSpan.FromSeconds(group.Period);
+        var end = Floor(now, group.Period) + period;
+        var start = group.LastRead is null
+            ? Floor(now - _options.History, group.Period)
+            : Floor(now - DelayOf(group) - (2 * period), group.Period);
+        group.NextRead = NextRead(group, now);
         try
         {
-            var response = await _telemetry.GetMetricDataAsync(new GetMetricDataRequest(group.Region, start, now, group.Queries), cancellationToken);
+            var response = await _telemetry.GetMetricDataAsync(new GetMetricDataRequest(group.Region, start, end, group.Queries), cancellationToken);
+            _calls.Enqueue((now, group.Queries.Length));
             foreach (var result in response.Results)
             {
                 var key = group.Series[int.Parse(result.Id.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture)].Key;
                 for (var i = 0; i < result.Timestamps.Length; i++)
                 {
-                    if (_store.Append(key, result.Timestamps[i], result.Values[i]))
-                    {
-                        _anomalies?.Observe(key, result.Timestamps[i], result.Values[i]);
-                    }
+                    _store.Upsert(key, result.Timestamps[i], result.Values[i]);
                 }
             }
 
-            group.LastEnd = now;
+            group.LastRead = now;
             group.Error = null;
         }
         catch (EstateServiceException ex)
         {
             group.Error = ex.Message;
+            // Try again soon rather than a period later: a source that failed once is often back at the next step.
+            group.NextRead = now + Min(period, TimeSpan.FromSeconds(10));
+        }
+    }
+
+    /// <summary>Standard series are read at each period's start plus a few seconds; high-resolution ones on their own interval.</summary>
+    private DateTimeOffset NextRead(QueryGroup group, DateTimeOffset now) =>
+        group.Period >= 60 ? Floor(now, group.Period) + TimeSpan.FromSeconds(group.Period) + ReadOffset : now + _options.HighResolutionPollInterval;
+
+    private TimeSpan PollEvery(QueryGroup group) => group.Period >= 60 ? TimeSpan.FromSeconds(group.Period) : _options.HighResolutionPollInterval;
+
+    private TimeSpan DelayOf(QueryGroup group) => group.Period >= 60 ? _options.MetricDelay : _options.HighResolutionDelay;
+
+    private TimeSpan DelayOf(SeriesDefinition series) => series.Stat.PeriodSeconds >= 60 ? _options.MetricDelay : _options.HighResolutionDelay;
+
+    /// <summary>
+    /// Feeds each series' detector the points that are complete (their period over and the delay passed), each once and
+    /// in time order, so that a revision never makes a detector score a minute twice.
+    /// </summary>
+    private void FeedDetectors(DateTimeOffset now)
+    {
+        if (_anomalies is null)
+        {
+            return;
+        }
+
+        foreach (var series in Series)
+        {
+            var complete = now - DelayOf(series) - TimeSpan.FromSeconds(series.Stat.PeriodSeconds);
+            var fed = _fed.GetValueOrDefault(series.Key, DateTimeOffset.MinValue);
+            if (complete <= fed)
+            {
+                continue;
+            }
+
+            foreach (var point in _store.ReadRaw(series.Key, fed, complete))
+            {
+                _anomalies.Observe(series.Key, point.At, point.Value);
+                fed = point.At;
+            }
+
+            _fed[series.Key] = fed;
         }
     }
 
@@ -361,15 +433,27 @@ public sealed class EstateMonitor
 
     private static TimeSpan Clamp(TimeSpan t) => t < TimeSpan.Zero ? TimeSpan.Zero : t;
 
-    private sealed class QueryGroup(string region, ImmutableArray<SeriesDefinition> series, ImmutableArray<MetricDataQuery> queries)
+    private static DateTimeOffset Floor(DateTimeOffset at, int periodSeconds)
+    {
+        var ticks = TimeSpan.FromSeconds(periodSeconds).Ticks;
+        return new DateTimeOffset(at.UtcTicks - (at.UtcTicks % ticks), TimeSpan.Zero);
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private sealed class QueryGroup(string region, int period, ImmutableArray<SeriesDefinition> series, ImmutableArray<MetricDataQuery> queries)
     {
         public string Region { get; } = region;
+
+        public int Period { get; } = period;
+
+        public DateTimeOffset NextRead { get; set; } = DateTimeOffset.MinValue;
+
+        public DateTimeOffset? LastRead { get; set; }
 
         public ImmutableArray<SeriesDefinition> Series { get; } = series;
 
         public ImmutableArray<MetricDataQuery> Queries { get; } = queries;
-
-        public DateTimeOffset? LastEnd { get; set; }
 
         public string? Error { get; set; }
     }

@@ -24,6 +24,8 @@ public enum EstateMetric
     MemoryDbConnections,
     Route53HealthCheckStatus,
     Route53PercentageHealthy,
+    CanarySuccess,
+    CanaryLatency,
 }
 
 public enum ServiceKind
@@ -33,10 +35,18 @@ public enum ServiceKind
     DynamoDb,
     MemoryDb,
     Route53,
+    Canary,
 }
 
-/// <summary>How a metric maps onto CloudWatch, and how people read it.</summary>
-public sealed record MetricDescriptor(EstateMetric Metric, ServiceKind Service, string Namespace, string MetricName, string Stat, string Unit, string Label);
+/// <summary>
+/// How a metric maps onto CloudWatch, and how people read it. <see cref="NativePeriodSeconds"/> is its resolution:
+/// 60 for AWS's own service metrics (standard resolution: one datapoint a minute, delivered minutes late), 1 for the
+/// canaries, published as high-resolution custom metrics.
+/// </summary>
+public sealed record MetricDescriptor(EstateMetric Metric, ServiceKind Service, string Namespace, string MetricName, string Stat, string Unit, string Label, int NativePeriodSeconds = 60)
+{
+    public bool HighResolution => NativePeriodSeconds < 60;
+}
 
 /// <summary>
 /// One series of the estate: a metric of a region, with its qualifier (table and receiving region for
@@ -52,6 +62,9 @@ public static class MetricCatalog
     public const string FunctionName = "aworld-api-handler";
     public const string CacheClusterName = "aworld-cache";
     public const string Route53MetricsRegion = "us-east-1";
+
+    /// <summary>The canaries' high-resolution custom metrics: each region's canary write, every second.</summary>
+    public const string CanaryNamespace = "AWorld/Canary";
 
     public static readonly ImmutableDictionary<EstateMetric, MetricDescriptor> Descriptors = new MetricDescriptor[]
     {
@@ -73,16 +86,22 @@ public static class MetricCatalog
         new(EstateMetric.MemoryDbConnections, ServiceKind.MemoryDb, "AWS/MemoryDB", "CurrConnections", "Average", "Count", "MemoryDB connections"),
         new(EstateMetric.Route53HealthCheckStatus, ServiceKind.Route53, "AWS/Route53", "HealthCheckStatus", "Minimum", "None", "Route 53 status"),
         new(EstateMetric.Route53PercentageHealthy, ServiceKind.Route53, "AWS/Route53", "HealthCheckPercentageHealthy", "Average", "Percent", "Checkers healthy"),
+        new(EstateMetric.CanarySuccess, ServiceKind.Canary, CanaryNamespace, "WriteSuccess", "Average", "Ratio", "Canary writes succeeding", 1),
+        new(EstateMetric.CanaryLatency, ServiceKind.Canary, CanaryNamespace, "WriteLatency", "Average", "Milliseconds", "Canary write latency", 1),
     }.ToImmutableDictionary(d => d.Metric);
 
-    /// <summary>Every series of <paramref name="estate"/> at the given period, in a stable order.</summary>
-    public static ImmutableArray<SeriesDefinition> SeriesFor(EstateTopology estate, int periodSeconds = 1)
+    /// <summary>
+    /// Every series of <paramref name="estate"/>, in a stable order: at each metric's own resolution, or at the given
+    /// period.
+    /// </summary>
+    public static ImmutableArray<SeriesDefinition> SeriesFor(EstateTopology estate, int? periodSeconds = null)
     {
         var list = ImmutableArray.CreateBuilder<SeriesDefinition>();
         foreach (var region in estate.Regions)
         {
             foreach (var d in Descriptors.Values.OrderBy(d => d.Metric))
             {
+                var period = periodSeconds ?? d.NativePeriodSeconds;
                 switch (d.Service)
                 {
                     case ServiceKind.DynamoDb when d.Metric == EstateMetric.DynamoReplicationLatency:
@@ -90,7 +109,7 @@ public static class MetricCatalog
                         {
                             foreach (var receiver in table.Replicas.Where(r => r != region.Code))
                             {
-                                list.Add(Define(region.Code, d, region.Code, periodSeconds, table.Name, receiver,
+                                list.Add(Define(region.Code, d, region.Code, period, table.Name, receiver,
                                     new MetricDimension("TableName", table.Name), new MetricDimension("ReceivingRegion", receiver)));
                             }
                         }
@@ -99,19 +118,22 @@ public static class MetricCatalog
                     case ServiceKind.DynamoDb:
                         // Capacity and throttling are summed over the region's tables by the statistic's period;
                         // the console reads them per region, so they carry no table dimension here.
-                        list.Add(Define(region.Code, d, region.Code, periodSeconds, null, null));
+                        list.Add(Define(region.Code, d, region.Code, period, null, null));
                         break;
                     case ServiceKind.ApiGateway:
-                        list.Add(Define(region.Code, d, region.Code, periodSeconds, null, null, new MetricDimension("ApiName", ApiName)));
+                        list.Add(Define(region.Code, d, region.Code, period, null, null, new MetricDimension("ApiName", ApiName)));
                         break;
                     case ServiceKind.Lambda:
-                        list.Add(Define(region.Code, d, region.Code, periodSeconds, null, null, new MetricDimension("FunctionName", FunctionName)));
+                        list.Add(Define(region.Code, d, region.Code, period, null, null, new MetricDimension("FunctionName", FunctionName)));
                         break;
                     case ServiceKind.MemoryDb:
-                        list.Add(Define(region.Code, d, region.Code, periodSeconds, null, null, new MetricDimension("ClusterName", CacheClusterName)));
+                        list.Add(Define(region.Code, d, region.Code, period, null, null, new MetricDimension("ClusterName", CacheClusterName)));
+                        break;
+                    case ServiceKind.Canary:
+                        list.Add(Define(region.Code, d, region.Code, period, null, null, new MetricDimension("Region", region.Code)));
                         break;
                     case ServiceKind.Route53:
-                        list.Add(Define(region.Code, d, Route53MetricsRegion, periodSeconds, null, null,
+                        list.Add(Define(region.Code, d, Route53MetricsRegion, period, null, null,
                             new MetricDimension("HealthCheckId", EstateTopology.HealthCheckId(region.Code))));
                         break;
                 }

@@ -76,6 +76,29 @@ public sealed class SeriesStore
     public bool Append(string key, DateTimeOffset at, double value) =>
         !double.IsNaN(value) && _series.TryGetValue(key, out var series) && series.Append(at.ToUnixTimeMilliseconds(), value);
 
+    /// <summary>
+    /// Writes a point whatever its time: a new one is appended or inserted in time order (CloudWatch may deliver a
+    /// minute after a later one), an existing one (same timestamp) takes the new value (a revision). A point older
+    /// than the raw ring is ignored. True when the store changed.
+    /// </summary>
+    public bool Upsert(string key, DateTimeOffset at, double value) =>
+        !double.IsNaN(value) && _series.TryGetValue(key, out var series) && series.Upsert(at.ToUnixTimeMilliseconds(), value);
+
+    /// <summary>Raw points in (<paramref name="after"/>, <paramref name="until"/>], oldest first.</summary>
+    public IReadOnlyList<SeriesPoint> ReadRaw(string key, DateTimeOffset after, DateTimeOffset until) =>
+        _series.TryGetValue(key, out var s) ? s.ReadRaw(after.ToUnixTimeMilliseconds(), until.ToUnixTimeMilliseconds()) : [];
+
+    /// <summary>Sum, mean, count and max of raw points in (<paramref name="after"/>, <paramref name="until"/>].</summary>
+    public (double Sum, double Mean, int Count, double Max) Window(string key, DateTimeOffset after, DateTimeOffset until)
+    {
+        if (!_series.TryGetValue(key, out var s))
+        {
+            return (0, double.NaN, 0, double.NaN);
+        }
+
+        return s.Window(after.ToUnixTimeMilliseconds(), until.ToUnixTimeMilliseconds());
+    }
+
     public SeriesPoint? Latest(string key) => _series.TryGetValue(key, out var s) ? s.Latest() : null;
 
     /// <summary>
@@ -93,7 +116,7 @@ public sealed class SeriesStore
             return (0, double.NaN, 0, double.NaN);
         }
 
-        return s.Window(after.ToUnixTimeMilliseconds());
+        return s.Window(after.ToUnixTimeMilliseconds(), long.MaxValue);
     }
 
     private sealed class Series
@@ -123,6 +146,14 @@ public sealed class SeriesStore
                     return false;
                 }
 
+                AppendCore(at, value);
+                return true;
+            }
+        }
+
+        private void AppendCore(long at, double value)
+        {
+            {
                 var i = (_head + _count) % _times.Length;
                 if (_count == _times.Length)
                 {
@@ -137,7 +168,6 @@ public sealed class SeriesStore
                 _values[i] = value;
                 _minutes.Add(at, value, value, value, 1);
                 _quarters.Add(at, value, value, value, 1);
-                return true;
             }
         }
 
@@ -155,7 +185,98 @@ public sealed class SeriesStore
             }
         }
 
-        public (double Sum, double Mean, int Count, double Max) Window(long after)
+        public bool Upsert(long at, double value)
+        {
+            lock (_gate)
+            {
+                if (_count == 0 || at > _times[(_head + _count - 1) % _times.Length])
+                {
+                    AppendCore(at, value);
+                    return true;
+                }
+
+                // Binary search for the first point at or after `at` in the ring's logical order.
+                int lo = 0, hi = _count;
+                while (lo < hi)
+                {
+                    var mid = (lo + hi) / 2;
+                    if (_times[(_head + mid) % _times.Length] < at)
+                    {
+                        lo = mid + 1;
+                    }
+                    else
+                    {
+                        hi = mid;
+                    }
+                }
+
+                if (lo < _count && _times[(_head + lo) % _times.Length] == at)
+                {
+                    var i = (_head + lo) % _times.Length;
+                    var old = _values[i];
+                    if (old.Equals(value))
+                    {
+                        return false;
+                    }
+
+                    _values[i] = value;
+                    _minutes.Revise(at, old, value);
+                    _quarters.Revise(at, old, value);
+                    return true;
+                }
+
+                if (lo == 0 && _count == _times.Length)
+                {
+                    return false; // older than everything the full ring keeps
+                }
+
+                // Insert at logical position lo, moving the later points one place on (the oldest drops when full).
+                if (_count == _times.Length)
+                {
+                    _head = (_head + 1) % _times.Length;
+                    lo--;
+                }
+                else
+                {
+                    _count++;
+                }
+
+                for (var k = _count - 1; k > lo; k--)
+                {
+                    var to = (_head + k) % _times.Length;
+                    var from = (_head + k - 1) % _times.Length;
+                    _times[to] = _times[from];
+                    _values[to] = _values[from];
+                }
+
+                var slot = (_head + lo) % _times.Length;
+                _times[slot] = at;
+                _values[slot] = value;
+                _minutes.Insert(at, value);
+                _quarters.Insert(at, value);
+                return true;
+            }
+        }
+
+        public List<SeriesPoint> ReadRaw(long after, long until)
+        {
+            lock (_gate)
+            {
+                var list = new List<SeriesPoint>();
+                for (var k = 0; k < _count; k++)
+                {
+                    var i = (_head + k) % _times.Length;
+                    if (_times[i] > after && _times[i] <= until)
+                    {
+                        list.Add(Point(_times[i], _values[i]));
+                    }
+                }
+
+                return list;
+            }
+        }
+
+        public (double Sum, double Mean, int Count, double Max) Window(long after, long until)
         {
             lock (_gate)
             {
@@ -167,6 +288,11 @@ public sealed class SeriesStore
                     if (_times[i] <= after)
                     {
                         break;
+                    }
+
+                    if (_times[i] > until)
+                    {
+                        continue;
                     }
 
                     sum += _values[i];
@@ -255,6 +381,89 @@ public sealed class SeriesStore
             _max[i] = max;
             _sum[i] = sum;
             _n[i] = n;
+        }
+
+        /// <summary>A point's value changed: its bucket's sum follows; min and max take the new value in (an old extreme may linger).</summary>
+        public void Revise(long at, double old, double value)
+        {
+            if (Find(Bucket(at)) is { } i)
+            {
+                _sum[i] += value - old;
+                _min[i] = Math.Min(_min[i], value);
+                _max[i] = Math.Max(_max[i], value);
+            }
+        }
+
+        /// <summary>A point arrived out of order: into its bucket, or a new bucket in time order.</summary>
+        public void Insert(long at, double value)
+        {
+            var bucket = Bucket(at);
+            if (Find(bucket) is { } i)
+            {
+                _min[i] = Math.Min(_min[i], value);
+                _max[i] = Math.Max(_max[i], value);
+                _sum[i] += value;
+                _n[i]++;
+                return;
+            }
+
+            if (Count == 0 || bucket > _start[(_head + Count - 1) % capacity])
+            {
+                Add(at, value, value, value, 1);
+                return;
+            }
+
+            if (bucket < _start[_head] && Count == capacity)
+            {
+                return;
+            }
+
+            var position = 0;
+            while (position < Count && _start[(_head + position) % capacity] < bucket)
+            {
+                position++;
+            }
+
+            if (Count == capacity)
+            {
+                _head = (_head + 1) % capacity;
+                position--;
+            }
+            else
+            {
+                Count++;
+            }
+
+            for (var k = Count - 1; k > position; k--)
+            {
+                var to = (_head + k) % capacity;
+                var from = (_head + k - 1) % capacity;
+                (_start[to], _min[to], _max[to], _sum[to], _n[to]) = (_start[from], _min[from], _max[from], _sum[from], _n[from]);
+            }
+
+            var slot = (_head + position) % capacity;
+            (_start[slot], _min[slot], _max[slot], _sum[slot], _n[slot]) = (bucket, value, value, value, 1);
+        }
+
+        private long Bucket(long at) => at - (((at % widthMs) + widthMs) % widthMs);
+
+        private int? Find(long bucket)
+        {
+            for (var k = Count - 1; k >= 0; k--)
+            {
+                var i = (_head + k) % capacity;
+                if (_start[i] == bucket)
+                {
+                    return i;
+                }
+
+                if (_start[i] < bucket)
+                {
+                    return null;
+                }
+            }
+
+            return null;
         }
 
         /// <summary>Buckets overlapping [from, to] that end by <paramref name="endBy"/> (where finer data takes over).</summary>

@@ -7,19 +7,37 @@ public sealed class TelemetryOptions
 {
     public const string SectionName = "Telemetry";
 
-    /// <summary>Time between two polls of the metric source (virtual time in simulation).</summary>
+    /// <summary>
+    /// Time between two steps of the monitor (virtual time in simulation): each step publishes a snapshot and reads
+    /// whatever source is due. Metrics themselves are read once per their period (see <see cref="MetricDelay"/>).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// How late a metric point may arrive after its timestamp. Each poll asks again for this much before the end of
-    /// the previous one, so late points are not skipped (the store ignores the ones it already has). CloudWatch
-    /// publishes a minute or more late; the twin up to a second.
+    /// How late a standard-resolution (one-minute) datapoint may arrive and still be revised: CloudWatch delivers AWS
+    /// service metrics one to three minutes after their minute and revises them until complete. A minute counts as
+    /// complete once this much has passed after its end; each read asks again for the minutes still in this window.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:30:00")]
-    public TimeSpan MetricLateness { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan MetricDelay { get; set; } = TimeSpan.FromMinutes(3);
 
-    /// <summary>Time between two reads of the per-checker health observations.</summary>
+    /// <summary>The same for high-resolution custom metrics (the canaries), which arrive within seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan HighResolutionDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Time between two reads of the high-resolution series (each read covers everything since the last).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
+    public TimeSpan HighResolutionPollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How far back the monitor reads at start (and for a new series), so that detectors are warm and charts have a
+    /// past: CloudWatch keeps one-minute data for 15 days. Bounded by the series store's raw points.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "15.00:00:00")]
+    public TimeSpan History { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Time between two reads of the per-checker health observations: Route 53, the fast signal.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan HealthObservationInterval { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -27,13 +45,20 @@ public sealed class TelemetryOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan BackupsInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Trailing window over which rates and latencies are judged.</summary>
+    /// <summary>The newest complete minutes over which rates and latencies are judged.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
-    public TimeSpan HealthWindow { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan HealthWindow { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Data older than this is shown with its age and no longer counts as current.</summary>
+    /// <summary>
+    /// Grace beyond a series' expected arrival (its period plus its delay) before its data counts as overdue and the
+    /// view says so; a missing minute counts only once it is overdue.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:02", "01:00:00")]
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The trailing window of the canaries' success the region's own fast signal is judged over.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
+    public TimeSpan CanaryWindow { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Minimum gap between two notifications of one subscriber of the state stream.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]

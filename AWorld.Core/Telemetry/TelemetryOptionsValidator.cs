@@ -28,6 +28,16 @@ public sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOption
             errors.Add($"{S}:StaleAfter ({options.StaleAfter}) must be at least twice {S}:PollInterval ({options.PollInterval}), or every poll would look stale.");
         }
 
+        if (options.StaleAfter < options.HighResolutionPollInterval)
+        {
+            errors.Add($"{S}:StaleAfter ({options.StaleAfter}) must be at least {S}:HighResolutionPollInterval ({options.HighResolutionPollInterval}), or the canaries would look stale between two reads.");
+        }
+
+        if (options.HealthWindow < TimeSpan.FromMinutes(1) && options.MetricDelay > TimeSpan.Zero)
+        {
+            errors.Add($"{S}:HealthWindow ({options.HealthWindow}) is shorter than one minute, the period of AWS's metrics: it would hold no complete minute. E.g. 00:02:00.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
