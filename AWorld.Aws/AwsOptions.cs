@@ -59,10 +59,9 @@ public sealed class AwsOptions
     public double Route53RequestsPerSecond { get; set; } = 2;
 
     /// <summary>
-    /// The shortest period the estate's metrics are read at from CloudWatch: a query for a shorter one (the monitor
-    /// asks for 1 s, the twin's resolution) is read at this period instead. AWS's own metrics (API Gateway, Lambda,
-    /// DynamoDB, MemoryDB, Route 53) have 60-second resolution, and CloudWatch accepts a shorter period only for
-    /// high-resolution custom metrics (1, 5, 10, 20 or 30 s). Default 60.
+    /// The period AWS's own metrics (API Gateway, Lambda, DynamoDB, MemoryDB, Route 53) are read at: they have
+    /// 60-second resolution, and CloudWatch accepts a shorter period only for high-resolution custom metrics such as
+    /// the canaries', which keep their one second. Default 60.
     /// </summary>
     public int MetricPeriodSeconds { get; set; } = 60;
 

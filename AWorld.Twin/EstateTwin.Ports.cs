@@ -5,6 +5,9 @@ namespace AWorld.Twin;
 
 public sealed partial class EstateTwin
 {
+    /// <summary>How the twin's CloudWatch delivers.</summary>
+    public MetricTiming Timing => MetricTiming.Immediate;
+
     Task<GetMetricDataResponse> ITelemetrySource.GetMetricDataAsync(GetMetricDataRequest request, CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -9,8 +9,9 @@ namespace AWorld.Aws.Telemetry;
 /// (Route 53's in us-east-1, where CloudWatch keeps them). The catalog speaks of the estate by its own names; the
 /// account's are configured: <c>ApiName</c>, <c>FunctionName</c> and <c>ClusterName</c> become
 /// <see cref="AwsOptions.Resources"/>' names, a health check's <c>hc-{region}</c> the region's
-/// <see cref="AwsRegionOptions.HealthCheckId"/>. A period shorter than <see cref="AwsOptions.MetricPeriodSeconds"/>
-/// is read at that period. Results keep the ids of the queries.
+/// <see cref="AwsRegionOptions.HealthCheckId"/>. AWS's own metrics are read at no less than
+/// <see cref="AwsOptions.MetricPeriodSeconds"/>; the canaries' high-resolution custom metrics at their own second.
+/// Results keep the ids of the queries.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
 public sealed class CloudWatchTelemetrySource : ITelemetrySource
@@ -30,6 +31,9 @@ public sealed class CloudWatchTelemetrySource : ITelemetrySource
             .ToDictionary(r => EstateTopology.HealthCheckId(r.Code), r => r.HealthCheckId, StringComparer.Ordinal);
     }
 
+    /// <summary>CloudWatch's own time: AWS metrics at the configured period, one to three minutes late.</summary>
+    public MetricTiming Timing => MetricTiming.CloudWatch with { StandardPeriodSeconds = _minimumPeriod };
+
     /// <exception cref="EstateServiceException">CloudWatch in the request's region refused or failed the call.</exception>
     public async Task<GetMetricDataResponse> GetMetricDataAsync(GetMetricDataRequest request, CancellationToken cancellationToken)
     {
@@ -42,7 +46,7 @@ public sealed class CloudWatchTelemetrySource : ITelemetrySource
     internal MetricStat ToAccount(MetricStat stat) => stat with
     {
         Dimensions = [.. stat.Dimensions.Select(ToAccount)],
-        PeriodSeconds = Math.Max(stat.PeriodSeconds, _minimumPeriod),
+        PeriodSeconds = stat.Namespace == MetricCatalog.CanaryNamespace ? stat.PeriodSeconds : Math.Max(stat.PeriodSeconds, _minimumPeriod),
     };
 
     private MetricDimension ToAccount(MetricDimension dimension) => dimension switch

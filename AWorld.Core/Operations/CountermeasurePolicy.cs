@@ -53,7 +53,9 @@ public sealed class CountermeasurePolicy(
             var anomaly = Rising(snapshot, region.Code, Telemetry.EstateMetric.Api5xx)
                 ?? Rising(snapshot, region.Code, Telemetry.EstateMetric.LambdaErrors)
                 ?? Rising(snapshot, region.Code, Telemetry.EstateMetric.ApiLatencyP99);
-            var metricsDown = region.IsStale || region.ErrorRate5xx >= _telemetry.Thresholds.ErrorRateUnhealthy || anomaly is not null;
+            // The region's own signals: its canary writes (within seconds), its complete CloudWatch minutes, its anomalies.
+            var canaryDown = region.CanaryLate || region.CanarySuccessRatio < _telemetry.Thresholds.CanarySuccessUnhealthy;
+            var metricsDown = canaryDown || region.IsStale || region.ErrorRate5xx >= _telemetry.Thresholds.ErrorRateUnhealthy || anomaly is not null;
             var agree = route53Down && metricsDown;
             if (!(route53Down || metricsDown) || region.Role != Estate.RegionRole.Active)
             {
@@ -84,7 +86,8 @@ public sealed class CountermeasurePolicy(
             }
 
             var cloudWatch = !metricsDown ? "normal"
-                : region.IsStale ? $"no data for {region.DataAge?.TotalSeconds:0} s"
+                : canaryDown ? (region.CanaryLate ? "canary gone quiet" : $"canary writes {region.CanarySuccessRatio:P0} succeeding")
+                : region.IsStale ? $"metrics later than expected (newest {region.DataAge?.TotalSeconds:0} s old)"
                 : region.ErrorRate5xx >= _telemetry.Thresholds.ErrorRateUnhealthy ? $"5xx {region.ErrorRate5xx:P0}"
                 : $"anomaly on {anomaly!.Label} since {anomaly.Start:HH:mm:ss} (saw {anomaly.PeakValue:0.##}, expected {anomaly.Lower:0.##}–{anomaly.Upper:0.##} {anomaly.Unit})";
             var evidence = $"Route 53: {(route53Down ? $"unhealthy ({region.CheckersHealthyPercent:0}% of checkers healthy)" : "healthy")}; CloudWatch: {cloudWatch}; for {suspect.TotalSeconds:0} s.";

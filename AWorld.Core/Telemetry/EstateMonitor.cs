@@ -15,7 +15,7 @@ namespace AWorld.Core.Telemetry;
 /// </summary>
 /// <remarks>
 /// <para>Each series is read once per its period, aligned: AWS's one-minute metrics at each minute (the new minutes
-/// and, again, those still within <see cref="TelemetryOptions.MetricDelay"/>, which CloudWatch may still revise), the
+/// and, again, those still within the source's <see cref="MetricTiming.StandardDelay"/>, which CloudWatch may still revise), the
 /// canaries' one-second metrics every <see cref="TelemetryOptions.HighResolutionPollInterval"/>; the first read
 /// reaches back <see cref="TelemetryOptions.History"/>. Late and revised points update the store in place; a detector
 /// scores each point once, when it is complete. Health is judged from the newest complete minutes, with Route 53's
@@ -34,7 +34,11 @@ public sealed class EstateMonitor
     private readonly EstateStateStream _stream;
     private readonly TimeProvider _time;
     private readonly TelemetryOptions _options;
+    private readonly MetricTiming _timing;
+    private readonly TimeSpan _healthWindow;
     private readonly QueryGroup[] _groups;
+    private readonly Dictionary<string, SeriesDefinition> _byKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Region, string Checker, string Ip), CheckerView> _checkers = [];
     private readonly Dictionary<(int From, int To), SeriesDefinition[]> _lagSeries;
 
     /// <summary>A minute's read waits this long after the minute begins, so that the minute before has had its chance.</summary>
@@ -47,6 +51,7 @@ public sealed class EstateMonitor
     private DateTimeOffset _nextObservations = DateTimeOffset.MinValue;
     private DateTimeOffset _nextBackups = DateTimeOffset.MinValue;
     private ImmutableArray<ActiveFault> _activeFaults = [];
+    private DateTimeOffset? _started;
     private long _sequence;
 
     public EstateMonitor(
@@ -71,17 +76,17 @@ public sealed class EstateMonitor
         _stream = stream;
         _time = time;
         _options = options.Value;
-        Series = MetricCatalog.SeriesFor(estate);
+        _timing = telemetry.Timing;
+        _healthWindow = Max(_options.HealthWindow, TimeSpan.FromSeconds(2 * _timing.StandardPeriodSeconds));
+        Series = MetricCatalog.SeriesFor(estate, _timing);
         foreach (var series in Series)
         {
             store.Register(series.Key);
             anomalies?.Register(series);
+            _byKey[series.Key] = series;
         }
 
-        _groups = Series
-            .GroupBy(s => (s.QueryRegion, s.Stat.PeriodSeconds))
-            .Select(g => new QueryGroup(g.Key.QueryRegion, g.Key.PeriodSeconds, [.. g], [.. g.Select((s, i) => new MetricDataQuery($"m{i}", s.Stat))]))
-            .ToArray();
+        _groups = [.. ReadGroup.Plan(estate, _timing, _options).Select(g => new QueryGroup(g))];
         _lagSeries = Series
             .Where(s => s.Descriptor.Metric == EstateMetric.DynamoReplicationLatency)
             .GroupBy(s => (estate.Region(s.Region).Index, estate.Region(s.ReceivingRegion!).Index))
@@ -99,13 +104,14 @@ public sealed class EstateMonitor
             _calls.Dequeue();
         }
 
-        return PollingBudget.Plan(_groups.Select(g => (g.Series.Length, g.Period, PollEvery(g))), _calls.Count, _calls.Sum(c => c.Metrics),
+        return PollingBudget.Plan(_groups.Select(g => g.Plan), _calls.Count, _calls.Sum(c => c.Metrics),
             [.. _groups.Select(g => new SourceStatus(g.Region, g.Period, g.Series.Length, g.LastRead, g.Error))]);
     }
 
     public async Task<EstateSnapshot> PollAsync(CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
+        _started ??= now;
         foreach (var group in _groups.Where(g => now >= g.NextRead))
         {
             await PollMetricsAsync(group, now, cancellationToken);
@@ -150,9 +156,11 @@ public sealed class EstateMonitor
     {
         var period = TimeSpan.FromSeconds(group.Period);
         var end = Floor(now, group.Period) + period;
+        // CloudWatch keeps one-second data for three hours; one-minute data reaches back further.
+        var history = group.Period < 60 ? Min(_options.History, TimeSpan.FromHours(3)) : _options.History;
         var start = group.LastRead is null
-            ? Floor(now - _options.History, group.Period)
-            : Floor(now - DelayOf(group) - (2 * period), group.Period);
+            ? Floor(now - history, group.Period)
+            : Floor(now - group.Delay - (2 * period), group.Period);
         group.NextRead = NextRead(group, now);
         try
         {
@@ -178,15 +186,28 @@ public sealed class EstateMonitor
         }
     }
 
-    /// <summary>Standard series are read at each period's start plus a few seconds; high-resolution ones on their own interval.</summary>
-    private DateTimeOffset NextRead(QueryGroup group, DateTimeOffset now) =>
-        group.Period >= 60 ? Floor(now, group.Period) + TimeSpan.FromSeconds(group.Period) + ReadOffset : now + _options.HighResolutionPollInterval;
+    /// <summary>Minute series are read at each minute's start plus a few seconds; faster ones on their own interval.</summary>
+    private static DateTimeOffset NextRead(QueryGroup group, DateTimeOffset now) =>
+        group.Period >= 60 ? Floor(now, group.Period) + TimeSpan.FromSeconds(group.Period) + ReadOffset : now + group.Every;
 
-    private TimeSpan PollEvery(QueryGroup group) => group.Period >= 60 ? TimeSpan.FromSeconds(group.Period) : _options.HighResolutionPollInterval;
+    private TimeSpan DelayOf(SeriesDefinition series) => _timing.DelayOf(series.Descriptor);
 
-    private TimeSpan DelayOf(QueryGroup group) => group.Period >= 60 ? _options.MetricDelay : _options.HighResolutionDelay;
+    /// <summary>
+    /// How late a series' next point is: it is due once its period has ended, the source's delay has passed and the
+    /// monitor's next read has come round; null while nothing is due yet (no point so far and the first not due).
+    /// </summary>
+    private TimeSpan? Overdue(SeriesDefinition series, DateTimeOffset now)
+    {
+        var period = TimeSpan.FromSeconds(series.Stat.PeriodSeconds);
+        var every = series.Stat.PeriodSeconds >= 60 ? period + ReadOffset : series.Descriptor.HighResolution ? _options.HighResolutionPollInterval : _options.PollInterval;
+        if (_store.Latest(series.Key) is { } latest)
+        {
+            return Clamp(now - (latest.At + (2 * period) + DelayOf(series) + every));
+        }
 
-    private TimeSpan DelayOf(SeriesDefinition series) => series.Stat.PeriodSeconds >= 60 ? _options.MetricDelay : _options.HighResolutionDelay;
+        var due = (_started ?? now) + period + DelayOf(series) + every;
+        return now > due ? now - due : null;
+    }
 
     /// <summary>
     /// Feeds each series' detector the points that are complete (their period over and the delay passed), each once and
@@ -224,7 +245,18 @@ public sealed class EstateMonitor
         {
             try
             {
-                _observations[check.Region] = [.. await _health.GetHealthCheckStatusAsync(check.Id, cancellationToken)];
+                var observations = (await _health.GetHealthCheckStatusAsync(check.Id, cancellationToken)).ToImmutableArray();
+                _observations[check.Region] = observations;
+                foreach (var o in observations)
+                {
+                    var key = (check.Region, o.CheckerRegion, o.IpAddress);
+                    if (!_checkers.TryGetValue(key, out var view))
+                    {
+                        _checkers[key] = view = new CheckerView();
+                    }
+
+                    view.Observe(o, check.FailureThreshold);
+                }
             }
             catch (EstateServiceException)
             {
@@ -258,45 +290,56 @@ public sealed class EstateMonitor
 
     private EstateSnapshot Build(DateTimeOffset now)
     {
-        var after = now - _options.HealthWindow;
         var n = _estate.Regions.Length;
         var requests = new double[n];
-        var counts = new int[n];
+        var requestsPerSecond = new double?[n];
         var writesPerSecond = new double?[n];
-        var ages = new TimeSpan?[n];
+        var overdue = new TimeSpan?[n];
+        var dataAge = new TimeSpan?[n];
         var health = new RegionHealth[n];
         var p99 = new double?[n];
         var rate5xx = new double?[n];
         var checkers = new double?[n];
+        var canary = new double?[n];
+        var canaryLate = new bool[n];
         for (var r = 0; r < n; r++)
         {
             var code = _estate.Regions[r].Code;
-            var count = Window(code, EstateMetric.ApiRequests, after);
-            var e5xx = Window(code, EstateMetric.Api5xx, after);
-            var latency = Window(code, EstateMetric.ApiLatencyP99, after);
-            var wcu = Window(code, EstateMetric.DynamoWriteCapacity, after);
-            requests[r] = count.Sum;
-            counts[r] = count.Count;
-            ages[r] = Age(code, EstateMetric.ApiRequests, now);
-            var fresh = ages[r] is { } a && a <= _options.StaleAfter;
-            writesPerSecond[r] = fresh && wcu.Count > 0 ? wcu.Mean : null;
-            p99[r] = latency.Count > 0 ? latency.Mean : null;
-            rate5xx[r] = count.Sum > 0 ? e5xx.Sum / count.Sum : null;
-            var route53 = _store.Latest(MetricCatalog.SeriesKey(code, EstateMetric.Route53HealthCheckStatus));
-            var percent = _store.Latest(MetricCatalog.SeriesKey(code, EstateMetric.Route53PercentageHealthy));
-            checkers[r] = percent?.Value;
+            var api = _byKey[MetricCatalog.SeriesKey(code, EstateMetric.ApiRequests)];
+            var (after, until) = CompleteWindow(api, now);
+            var count = Window(code, EstateMetric.ApiRequests, after, until);
+            var e5xx = Window(code, EstateMetric.Api5xx, after, until);
+            var latency = Window(code, EstateMetric.ApiLatencyP99, after, until);
+            var wcu = Window(code, EstateMetric.DynamoWriteCapacity, after, until);
+            overdue[r] = Overdue(api, now);
+            dataAge[r] = _store.Latest(api.Key) is { } last ? Clamp(now - last.At - TimeSpan.FromSeconds(api.Stat.PeriodSeconds)) : null;
+            var fresh = overdue[r] is { } o && o <= _options.StaleAfter && count.Count > 0;
+            requests[r] = fresh ? count.Sum : 0;
+            requestsPerSecond[r] = fresh ? count.Sum / (count.Count * api.Stat.PeriodSeconds) : null;
+            writesPerSecond[r] = fresh && wcu.Count > 0 ? wcu.Sum / (wcu.Count * (double)api.Stat.PeriodSeconds) : null;
+            p99[r] = fresh && latency.Count > 0 ? latency.Mean : null;
+            rate5xx[r] = fresh && count.Sum > 0 ? e5xx.Sum / count.Sum : null;
+            var route53 = Route53(code, now);
+            checkers[r] = route53.Percent;
+            var canarySeries = _byKey[MetricCatalog.SeriesKey(code, EstateMetric.CanarySuccess)];
+            var canaryOverdue = _store.Latest(canarySeries.Key) is null ? null : Overdue(canarySeries, now);
+            var canaryWindow = _store.Window(canarySeries.Key, now - _options.CanaryWindow, now);
+            canaryLate[r] = canaryOverdue > _options.StaleAfter;
+            canary[r] = !canaryLate[r] && canaryOverdue is not null && canaryWindow.Count > 0 ? canaryWindow.Mean : null;
             var signals = new RegionSignals(
-                route53?.Value,
-                percent?.Value,
-                Age(code, EstateMetric.Route53HealthCheckStatus, now),
-                ages[r],
+                route53.Status,
+                route53.Percent,
+                route53.Overdue,
+                count.Count > 0 || overdue[r] is not null ? overdue[r] : null,
                 count.Sum,
                 e5xx.Sum,
-                Window(code, EstateMetric.Api4xx, after).Sum,
-                Window(code, EstateMetric.LambdaThrottles, after).Sum,
-                Window(code, EstateMetric.DynamoThrottledRequests, after).Sum,
+                Window(code, EstateMetric.Api4xx, after, until).Sum,
+                Window(code, EstateMetric.LambdaThrottles, after, until).Sum,
+                Window(code, EstateMetric.DynamoThrottledRequests, after, until).Sum,
                 latency.Count > 0 ? latency.Mean : 0,
-                GroupError(code));
+                GroupError(code),
+                canary[r],
+                canaryOverdue);
             health[r] = RegionHealthEvaluator.Evaluate(signals, _options.Thresholds, _options.StaleAfter);
         }
 
@@ -313,6 +356,7 @@ public sealed class EstateMonitor
 
                 double? worst = null;
                 TimeSpan? age = null;
+                var stale = false;
                 foreach (var s in series)
                 {
                     if (_store.Latest(s.Key) is { } p)
@@ -320,10 +364,11 @@ public sealed class EstateMonitor
                         worst = Math.Max(worst ?? 0, p.Value);
                         var pointAge = Clamp(now - p.At - TimeSpan.FromSeconds(s.Stat.PeriodSeconds));
                         age = age is null || pointAge > age ? pointAge : age;
+                        stale |= Overdue(s, now) > _options.StaleAfter;
                     }
                 }
 
-                var stale = age is null || age > _options.StaleAfter;
+                stale |= worst is null;
                 if (!stale)
                 {
                     lag[from.Index, to.Index] = worst;
@@ -366,26 +411,27 @@ public sealed class EstateMonitor
                 oldest = regionOldest.Value;
             }
 
-            var fresh = ages[r] is { } a && a <= _options.StaleAfter;
             regions.Add(new RegionSnapshot(
                 region.Code,
                 region.DisplayName,
                 region.Role,
                 health[r].Status,
                 health[r].Reasons,
-                totalRequests > 0 ? requests[r] / totalRequests : null,
-                fresh && counts[r] > 0 ? requests[r] / counts[r] : null,
-                fresh ? p99[r] : null,
-                fresh ? rate5xx[r] : null,
+                totalRequests > 0 && requestsPerSecond[r] is not null ? requests[r] / totalRequests : null,
+                requestsPerSecond[r],
+                p99[r],
+                rate5xx[r],
                 writesPerSecond[r],
                 lagIn,
                 lagOut,
                 checkers[r],
                 _observations.TryGetValue(region.Code, out var obs) ? obs : [],
-                ages[r],
-                !fresh,
+                dataAge[r],
+                overdue[r] is { } late && late > _options.StaleAfter,
                 regionAtRisk,
-                regionOldest));
+                regionOldest,
+                canary[r],
+                canaryLate[r]));
         }
 
         var pitr = _pitr.Values
@@ -405,7 +451,40 @@ public sealed class EstateMonitor
             _activeFaults,
             new DataAtRisk(atRisk, oldest),
             _estate.Objectives,
-            _anomalies?.Recent(now) ?? []);
+            _anomalies?.Recent(now) ?? [],
+            Budget(now));
+    }
+
+    /// <summary>
+    /// The newest complete periods of a series, <c>(after, until]</c> by point timestamp: a period is complete once it
+    /// has ended and the source's delay has passed, so a minute still open to revision never decides a region's health.
+    /// </summary>
+    private (DateTimeOffset After, DateTimeOffset Until) CompleteWindow(SeriesDefinition series, DateTimeOffset now)
+    {
+        var until = Floor(now - DelayOf(series), series.Stat.PeriodSeconds) - TimeSpan.FromSeconds(series.Stat.PeriodSeconds);
+        return (until - _healthWindow, until);
+    }
+
+    /// <summary>
+    /// Route 53's verdict on a region, within seconds: from the checkers' own probes (each checker's view turns after
+    /// the health check's failure threshold of consecutive results, as Route 53's does), else from the CloudWatch
+    /// metric, which arrives minutes late.
+    /// </summary>
+    private (double? Status, double? Percent, TimeSpan? Overdue) Route53(string region, DateTimeOffset now)
+    {
+        var views = _checkers.Where(c => c.Key.Region == region).Select(c => c.Value).ToList();
+        if (views.Count > 0)
+        {
+            var check = _estate.HealthChecks.First(c => c.Region == region);
+            var percent = 100.0 * views.Count(v => v.Healthy) / views.Count;
+            var newest = views.Max(v => v.CheckedTime);
+            var due = newest + TimeSpan.FromSeconds(check.RequestIntervalSeconds) + _options.HealthObservationInterval;
+            return (percent > EstateTopology.Route53HealthyCheckerShare * 100 ? 1 : 0, percent, Clamp(now - due));
+        }
+
+        var status = _byKey[MetricCatalog.SeriesKey(region, EstateMetric.Route53HealthCheckStatus)];
+        var share = _byKey[MetricCatalog.SeriesKey(region, EstateMetric.Route53PercentageHealthy)];
+        return (_store.Latest(status.Key)?.Value, _store.Latest(share.Key)?.Value, Overdue(status, now));
     }
 
     private static HealthStatus Overall(RegionHealth[] health)
@@ -423,11 +502,8 @@ public sealed class EstateMonitor
         return health.All(h => h.Status == HealthStatus.Healthy) ? HealthStatus.Healthy : HealthStatus.Degraded;
     }
 
-    private (double Sum, double Mean, int Count, double Max) Window(string region, EstateMetric metric, DateTimeOffset after) =>
-        _store.Window(MetricCatalog.SeriesKey(region, metric), after);
-
-    private TimeSpan? Age(string region, EstateMetric metric, DateTimeOffset now) =>
-        _store.Latest(MetricCatalog.SeriesKey(region, metric)) is { } p ? Clamp(now - p.At - TimeSpan.FromSeconds(1)) : null;
+    private (double Sum, double Mean, int Count, double Max) Window(string region, EstateMetric metric, DateTimeOffset after, DateTimeOffset until) =>
+        _store.Window(MetricCatalog.SeriesKey(region, metric), after, until);
 
     private string? GroupError(string region) => _groups.FirstOrDefault(g => g.Region == region)?.Error;
 
@@ -441,20 +517,60 @@ public sealed class EstateMonitor
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    private sealed class QueryGroup(string region, int period, ImmutableArray<SeriesDefinition> series, ImmutableArray<MetricDataQuery> queries)
-    {
-        public string Region { get; } = region;
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-        public int Period { get; } = period;
+    /// <summary>One Route 53 checker's view of an endpoint, turned by consecutive results as Route 53 turns it.</summary>
+    private sealed class CheckerView
+    {
+        private int _failures;
+        private int _successes;
+
+        public bool Healthy { get; private set; } = true;
+
+        public DateTimeOffset CheckedTime { get; private set; } = DateTimeOffset.MinValue;
+
+        public void Observe(HealthCheckObservation o, int failureThreshold)
+        {
+            if (o.CheckedTime <= CheckedTime)
+            {
+                return;
+            }
+
+            CheckedTime = o.CheckedTime;
+            (_failures, _successes) = o.Success ? (0, _successes + 1) : (_failures + 1, 0);
+            if (Healthy && _failures >= failureThreshold)
+            {
+                Healthy = false;
+            }
+            else if (!Healthy && _successes >= failureThreshold)
+            {
+                Healthy = true;
+            }
+        }
+    }
+
+    private sealed class QueryGroup(ReadGroup plan)
+    {
+        public ReadGroup Plan { get; } = plan;
+
+        public string Region => Plan.Region;
+
+        public int Period => Plan.PeriodSeconds;
+
+        /// <summary>How often the group is read.</summary>
+        public TimeSpan Every => Plan.Every;
+
+        /// <summary>How long after its period ends a point of the group is final.</summary>
+        public TimeSpan Delay => Plan.Delay;
+
+        public ImmutableArray<SeriesDefinition> Series => Plan.Series;
+
+        public ImmutableArray<MetricDataQuery> Queries { get; } = [.. plan.Series.Select((s, i) => new MetricDataQuery($"m{i}", s.Stat))];
+
+        public string? Error { get; set; }
 
         public DateTimeOffset NextRead { get; set; } = DateTimeOffset.MinValue;
 
         public DateTimeOffset? LastRead { get; set; }
-
-        public ImmutableArray<SeriesDefinition> Series { get; } = series;
-
-        public ImmutableArray<MetricDataQuery> Queries { get; } = queries;
-
-        public string? Error { get; set; }
     }
 }

@@ -20,14 +20,18 @@ public sealed record EstateSnapshot(
     ImmutableArray<ActiveFault> Faults,
     DataAtRisk DataAtRisk,
     RecoveryObjectives Objectives,
-    ImmutableArray<AnomalyEvent> Anomalies)
+    ImmutableArray<AnomalyEvent> Anomalies,
+    PollingBudget? Polling = null)
 {
     public RegionSnapshot? Region(string code) => Regions.FirstOrDefault(r => r.Code == code);
 }
 
 /// <summary>
 /// One region. <see cref="TrafficShare"/> is the share of the estate's requests this region actually served over
-/// the health window (from API Gateway's Count), not its DNS weight.
+/// the health window (from API Gateway's Count), not its DNS weight. Rates come from the newest complete periods;
+/// <see cref="DataAge"/> is how long ago the newest metric period ended, and <see cref="IsStale"/> says the next one
+/// is later than expected. <see cref="CanarySuccessRatio"/> is the share of canary writes that succeeded lately
+/// (null without canaries); <see cref="CanaryLate"/> says a canary that reported has gone quiet.
 /// </summary>
 public sealed record RegionSnapshot(
     string Code,
@@ -47,7 +51,9 @@ public sealed record RegionSnapshot(
     TimeSpan? DataAge,
     bool IsStale,
     double EstimatedUnreplicatedWrites,
-    TimeSpan? OldestUnreplicatedAge);
+    TimeSpan? OldestUnreplicatedAge,
+    double? CanarySuccessRatio = null,
+    bool CanaryLate = false);
 
 /// <summary>
 /// Replication from one region to another: the worst ReplicationLatency over the tables they share, judged against

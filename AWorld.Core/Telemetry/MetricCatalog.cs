@@ -143,6 +143,10 @@ public static class MetricCatalog
         return list.ToImmutable();
     }
 
+    /// <summary>Every series of <paramref name="estate"/> at the periods a source with <paramref name="timing"/> serves.</summary>
+    public static ImmutableArray<SeriesDefinition> SeriesFor(EstateTopology estate, MetricTiming timing) =>
+        [.. SeriesFor(estate).Select(s => s with { Stat = s.Stat with { PeriodSeconds = timing.PeriodOf(s.Descriptor) } })];
+
     public static string SeriesKey(string region, EstateMetric metric, string? table = null, string? receivingRegion = null) =>
         table is null ? $"{region}/{metric}" : $"{region}/{metric}/{table}/{receivingRegion}";
 

@@ -2,6 +2,27 @@ using System.Collections.Immutable;
 
 namespace AWorld.Core.Telemetry;
 
+/// <summary>
+/// Series read together in one GetMetricData call: a query region's series at one period, read every
+/// <see cref="Every"/> (AWS's minute metrics once a minute, aligned; the canaries' seconds on their own interval), each
+/// point final <see cref="Delay"/> after its period ends.
+/// </summary>
+public sealed record ReadGroup(string Region, int PeriodSeconds, bool HighResolution, TimeSpan Every, TimeSpan Delay, ImmutableArray<SeriesDefinition> Series)
+{
+    /// <summary>How the monitor reads <paramref name="estate"/>'s series from a source with <paramref name="timing"/>.</summary>
+    public static ImmutableArray<ReadGroup> Plan(Estate.EstateTopology estate, MetricTiming timing, TelemetryOptions options) =>
+    [
+        .. MetricCatalog.SeriesFor(estate, timing)
+            .GroupBy(s => (s.QueryRegion, s.Stat.PeriodSeconds, s.Descriptor.HighResolution))
+            .Select(g => new ReadGroup(g.Key.QueryRegion, g.Key.PeriodSeconds, g.Key.HighResolution,
+                g.Key.PeriodSeconds >= 60 ? TimeSpan.FromSeconds(g.Key.PeriodSeconds)
+                    : g.Key.HighResolution ? options.HighResolutionPollInterval
+                    : options.PollInterval > TimeSpan.FromSeconds(g.Key.PeriodSeconds) ? options.PollInterval : TimeSpan.FromSeconds(g.Key.PeriodSeconds),
+                g.Key.HighResolution ? timing.HighResolutionDelay : timing.StandardDelay,
+                [.. g])),
+    ];
+}
+
 /// <summary>One group of series read together: a region's CloudWatch at one period, and how its last read went.</summary>
 public sealed record SourceStatus(string Region, int PeriodSeconds, int Series, DateTimeOffset? LastRead, string? Error);
 
@@ -26,18 +47,18 @@ public sealed record PollingBudget(
 
     private const double MinutesPerMonth = 30 * 24 * 60;
 
-    /// <summary>The plan of groups of series, each read every <c>Every</c>.</summary>
-    public static PollingBudget Plan(IEnumerable<(int Series, int PeriodSeconds, TimeSpan Every)> groups, int requestsLastMinute, int metricsLastMinute, ImmutableArray<SourceStatus> sources)
+    /// <summary>The cost of reading <paramref name="groups"/>, each once per its <see cref="ReadGroup.Every"/>.</summary>
+    public static PollingBudget Plan(IEnumerable<ReadGroup> groups, int requestsLastMinute = 0, int metricsLastMinute = 0, ImmutableArray<SourceStatus> sources = default)
     {
         double requests = 0, metrics = 0;
-        foreach (var (series, _, every) in groups)
+        foreach (var g in groups)
         {
-            var perMinute = 60 / every.TotalSeconds;
-            requests += Math.Ceiling(series / (double)MaxQueriesPerCall) * perMinute;
-            metrics += series * perMinute;
+            var perMinute = 60 / g.Every.TotalSeconds;
+            requests += Math.Ceiling(g.Series.Length / (double)MaxQueriesPerCall) * perMinute;
+            metrics += g.Series.Length * perMinute;
         }
 
-        return new PollingBudget(requests, metrics, Monthly(metrics), requestsLastMinute, metricsLastMinute, sources);
+        return new PollingBudget(requests, metrics, Monthly(metrics), requestsLastMinute, metricsLastMinute, sources.IsDefault ? [] : sources);
     }
 
     public static decimal Monthly(double metricsPerMinute) =>

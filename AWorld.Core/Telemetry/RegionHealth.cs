@@ -14,24 +14,32 @@ public enum HealthStatus
 /// <summary>A region's health and the plain-language reasons that led to it.</summary>
 public sealed record RegionHealth(HealthStatus Status, ImmutableArray<string> Reasons);
 
-/// <summary>What the evaluator knows about one region: window aggregates from the series store and data ages.</summary>
+/// <summary>
+/// What the evaluator knows about one region: aggregates of its newest complete periods and how overdue each source
+/// is. An overdue of null means nothing is expected yet (the source has not reported and its first data is not due);
+/// zero means on time; more than the stale limit means the source is late and no longer counts as current. The
+/// canary's values are null for an estate without canaries.
+/// </summary>
 public sealed record RegionSignals(
     double? Route53Status,
     double? Route53PercentHealthy,
-    TimeSpan? Route53Age,
-    TimeSpan? MetricsAge,
+    TimeSpan? Route53Overdue,
+    TimeSpan? MetricsOverdue,
     double Requests,
     double Errors5xx,
     double Errors4xx,
     double LambdaThrottles,
     double DynamoThrottles,
     double LatencyP99Ms,
-    string? SourceError);
+    string? SourceError,
+    double? CanarySuccess = null,
+    TimeSpan? CanaryOverdue = null);
 
 /// <summary>
-/// Judges a region from its signals. Route 53's verdict decides reachability; CloudWatch metrics decide how well it
-/// serves; missing or stale data never passes for healthy. The worst verdict wins, and every rule that fired
-/// leaves its reason.
+/// Judges a region from its signals. Route 53's verdict decides reachability and the canaries whether the region
+/// takes writes, both within seconds; CloudWatch's complete minutes decide how well it serves. Late data never passes
+/// for healthy, but data that is merely not due yet is not held against the region. The worst verdict wins, and every
+/// rule that fired leaves its reason.
 /// </summary>
 public static class RegionHealthEvaluator
 {
@@ -39,14 +47,15 @@ public static class RegionHealthEvaluator
     {
         var status = HealthStatus.Healthy;
         var reasons = ImmutableArray.CreateBuilder<string>();
-        var route53Fresh = s.Route53Age is { } ra && ra <= staleAfter;
-        var metricsFresh = s.MetricsAge is { } ma && ma <= staleAfter;
+        var route53Fresh = s.Route53Overdue is { } ra && ra <= staleAfter && s.Route53Status is not null;
+        var metricsFresh = s.MetricsOverdue is { } ma && ma <= staleAfter;
+        var canaryFresh = s.CanaryOverdue is { } ca && ca <= staleAfter && s.CanarySuccess is not null;
 
-        if (!route53Fresh && !metricsFresh)
+        if (!route53Fresh && !metricsFresh && !canaryFresh)
         {
-            reasons.Add(s.MetricsAge is null && s.Route53Age is null
-                ? "No data received yet from CloudWatch or Route 53."
-                : $"No current data: CloudWatch {Age(s.MetricsAge)}, Route 53 {Age(s.Route53Age)}.");
+            reasons.Add(s.MetricsOverdue is null && s.Route53Overdue is null && s.CanaryOverdue is null
+                ? "Waiting for the first data from CloudWatch and Route 53."
+                : $"No current data: CloudWatch {Late(s.MetricsOverdue)}, Route 53 {Late(s.Route53Overdue)}{(s.CanaryOverdue is null ? "" : $", canary {Late(s.CanaryOverdue)}")}.");
             if (s.SourceError is not null)
             {
                 reasons.Add(s.SourceError);
@@ -67,14 +76,34 @@ public static class RegionHealthEvaluator
                 Worsen(HealthStatus.Degraded, $"Only {pct:0}% of Route 53 checkers see the endpoint healthy.");
             }
         }
-        else
+        else if (s.Route53Overdue is not null)
         {
-            Worsen(HealthStatus.Degraded, $"Route 53 status is stale ({Age(s.Route53Age)}).");
+            Worsen(HealthStatus.Degraded, $"Route 53 health checks are {Late(s.Route53Overdue)}.");
+        }
+
+        if (canaryFresh)
+        {
+            var success = s.CanarySuccess!.Value;
+            if (success < t.CanarySuccessUnhealthy)
+            {
+                Worsen(HealthStatus.Unhealthy, $"Canary writes failing: {success * 100:0}% succeeded (at least {t.CanarySuccessUnhealthy * 100:0}% needed).");
+            }
+            else if (success < t.CanarySuccessDegraded)
+            {
+                Worsen(HealthStatus.Degraded, $"Only {success * 100:0}% of canary writes succeeded (below {t.CanarySuccessDegraded * 100:0}%).");
+            }
+        }
+        else if (s.CanaryOverdue is not null)
+        {
+            Worsen(HealthStatus.Degraded, $"The canary is {Late(s.CanaryOverdue)}.");
         }
 
         if (!metricsFresh)
         {
-            Worsen(HealthStatus.Degraded, $"CloudWatch metrics are stale ({Age(s.MetricsAge)}){(s.SourceError is null ? "" : ": " + s.SourceError.TrimEnd('.'))}.");
+            if (s.MetricsOverdue is not null)
+            {
+                Worsen(HealthStatus.Degraded, $"CloudWatch metrics are {Late(s.MetricsOverdue)}{(s.SourceError is null ? "" : ": " + s.SourceError.TrimEnd('.'))}.");
+            }
         }
         else if (s.Requests > 0)
         {
@@ -112,8 +141,21 @@ public static class RegionHealthEvaluator
 
         if (reasons.Count == 0)
         {
-            var errorRate = s.Requests > 0 ? s.Errors5xx / s.Requests : 0;
-            reasons.Add($"Route 53 healthy ({s.Route53PercentHealthy ?? 0:0}% of checkers); 5xx {errorRate * 100:0.00}%; p99 {s.LatencyP99Ms:0} ms.");
+            var parts = new List<string>(3);
+            if (route53Fresh)
+            {
+                parts.Add($"Route 53 healthy ({s.Route53PercentHealthy ?? 0:0}% of checkers)");
+            }
+
+            if (canaryFresh)
+            {
+                parts.Add($"canary {s.CanarySuccess * 100:0}% writes succeeding");
+            }
+
+            parts.Add(metricsFresh && s.Requests > 0
+                ? $"5xx {s.Errors5xx / s.Requests * 100:0.00}%; p99 {s.LatencyP99Ms:0} ms"
+                : "CloudWatch's first minutes not in yet");
+            reasons.Add(string.Join("; ", parts) + ".");
         }
 
         return new RegionHealth(status, reasons.ToImmutable());
@@ -124,6 +166,6 @@ public static class RegionHealthEvaluator
             reasons.Add(reason);
         }
 
-        static string Age(TimeSpan? age) => age is { } a ? $"last data {a.TotalSeconds:0} s ago" : "no data yet";
+        static string Late(TimeSpan? overdue) => overdue is { } o ? $"{o.TotalSeconds:0} s later than expected" : "not due yet";
     }
 }

@@ -9,22 +9,10 @@ public sealed class TelemetryOptions
 
     /// <summary>
     /// Time between two steps of the monitor (virtual time in simulation): each step publishes a snapshot and reads
-    /// whatever source is due. Metrics themselves are read once per their period (see <see cref="MetricDelay"/>).
+    /// whatever source is due. Metrics themselves are read once per their period, at the source's <see cref="MetricTiming"/>.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// How late a standard-resolution (one-minute) datapoint may arrive and still be revised: CloudWatch delivers AWS
-    /// service metrics one to three minutes after their minute and revises them until complete. A minute counts as
-    /// complete once this much has passed after its end; each read asks again for the minutes still in this window.
-    /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:30:00")]
-    public TimeSpan MetricDelay { get; set; } = TimeSpan.FromMinutes(3);
-
-    /// <summary>The same for high-resolution custom metrics (the canaries), which arrive within seconds.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
-    public TimeSpan HighResolutionDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Time between two reads of the high-resolution series (each read covers everything since the last).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
@@ -45,9 +33,12 @@ public sealed class TelemetryOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan BackupsInterval { get; set; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>The newest complete minutes over which rates and latencies are judged.</summary>
+    /// <summary>
+    /// The newest complete periods over which rates and latencies are judged: at least two periods of the source's
+    /// standard series (two minutes against CloudWatch), so a single minute's noise never decides.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
-    public TimeSpan HealthWindow { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan HealthWindow { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Grace beyond a series' expected arrival (its period plus its delay) before its data counts as overdue and the
@@ -95,4 +86,12 @@ public sealed class HealthThresholds
     /// <summary>Below this share of healthy Route 53 checkers a still-healthy endpoint counts as Degraded.</summary>
     [Range(0, 100)]
     public double CheckersHealthyDegradedPercent { get; set; } = 50;
+
+    /// <summary>Below this share of canary writes succeeding (over <see cref="TelemetryOptions.CanaryWindow"/>) a region is Degraded.</summary>
+    [Range(0, 1)]
+    public double CanarySuccessDegraded { get; set; } = 0.9;
+
+    /// <summary>Below this share of canary writes succeeding a region is Unhealthy.</summary>
+    [Range(0, 1)]
+    public double CanarySuccessUnhealthy { get; set; } = 0.5;
 }

@@ -23,6 +23,11 @@ public sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOption
             errors.Add($"{S}:Thresholds:LatencyP99DegradedMs ({t.LatencyP99DegradedMs}) is above LatencyP99UnhealthyMs ({t.LatencyP99UnhealthyMs}). Degraded must come first.");
         }
 
+        if (t.CanarySuccessUnhealthy > t.CanarySuccessDegraded)
+        {
+            errors.Add($"{S}:Thresholds:CanarySuccessUnhealthy ({t.CanarySuccessUnhealthy}) is above CanarySuccessDegraded ({t.CanarySuccessDegraded}). Degraded must come first: e.g. 0.5 and 0.9.");
+        }
+
         if (options.StaleAfter < options.PollInterval * 2)
         {
             errors.Add($"{S}:StaleAfter ({options.StaleAfter}) must be at least twice {S}:PollInterval ({options.PollInterval}), or every poll would look stale.");
@@ -31,11 +36,6 @@ public sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOption
         if (options.StaleAfter < options.HighResolutionPollInterval)
         {
             errors.Add($"{S}:StaleAfter ({options.StaleAfter}) must be at least {S}:HighResolutionPollInterval ({options.HighResolutionPollInterval}), or the canaries would look stale between two reads.");
-        }
-
-        if (options.HealthWindow < TimeSpan.FromMinutes(1) && options.MetricDelay > TimeSpan.Zero)
-        {
-            errors.Add($"{S}:HealthWindow ({options.HealthWindow}) is shorter than one minute, the period of AWS's metrics: it would hold no complete minute. E.g. 00:02:00.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

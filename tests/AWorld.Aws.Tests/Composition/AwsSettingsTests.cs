@@ -60,14 +60,15 @@ public class AwsSettingsTests
 
         var cost = services.GetRequiredService<AwsPollingCost>();
 
-        // 63 series: 3 regions' metrics in their own regions, Route 53's in us-east-1 (4 query regions).
-        Assert.Equal((63, 4), (cost.Series, cost.QueryRegions));
-        Assert.Equal(60, cost.PollsPerMinute);
-        Assert.Equal(240, cost.MetricRequestsPerMinute);
-        Assert.Equal(3780, cost.MetricsPerMinute);
-        // 3,780 metrics a minute x 43,200 minutes a month / 1,000 x $0.01.
-        Assert.Equal(1632.96m, cost.MonthlyCloudWatchUsd);
-        Assert.Contains("about $1,632.96 a month", cost.Describe(), StringComparison.Ordinal);
+        // 63 AWS series, read once a minute: 3 regions' metrics in their own regions, Route 53's in us-east-1 (4 query
+        // regions, one request each); 6 canary series (2 a region) read every 5 s, 12 requests a minute a region.
+        // Before CloudWatch time every series was read every second: 240 requests and 3,780 metrics a minute, $1,632.96 a month.
+        Assert.Equal((69, 6, 4), (cost.Series, cost.HighResolutionSeries, cost.QueryRegions));
+        Assert.Equal(4 + 36, cost.Metrics.RequestsPerMinute);
+        Assert.Equal(63 + 72, cost.Metrics.MetricsPerMinute);
+        // 135 metrics a minute x 43,200 minutes a month / 1,000 x $0.01.
+        Assert.Equal(58.32m, cost.Metrics.MonthlyUsd);
+        Assert.Contains("about $58.32 a month", cost.Describe(), StringComparison.Ordinal);
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)

@@ -53,8 +53,8 @@ public sealed class CloudWatchTelemetrySourceTests(MotoServer moto) : IAsyncLife
         ], CancellationToken.None);
         var source = Source(client);
 
-        // The monitor's groups: one per query region, ids m0, m1, … in catalog order, at its 1-second period.
-        var series = MetricCatalog.SeriesFor(EstateTopology.Default);
+        // The monitor's groups of AWS metrics: one per query region, ids m0, m1, … in catalog order, asked at 1 s.
+        var series = MetricCatalog.SeriesFor(EstateTopology.Default, 1).Where(s => !s.Descriptor.HighResolution).ToImmutableArray();
         var west = await ReadGroupAsync(source, series, "eu-west-1");
         var route53 = await ReadGroupAsync(source, series, MetricCatalog.Route53MetricsRegion);
 
@@ -82,6 +82,11 @@ public sealed class CloudWatchTelemetrySourceTests(MotoServer moto) : IAsyncLife
 
         // A region without a configured health check keeps the topology's id (no data: the view shows it stale).
         Assert.Contains("hc-eu-north-1", dimensionValues);
+
+        // The canaries are high-resolution custom metrics: CloudWatch serves them at their own second.
+        var canary = MetricCatalog.SeriesFor(EstateTopology.Default).First(s => s.Descriptor.Metric == EstateMetric.CanarySuccess);
+        Assert.Equal(1, source.ToAccount(canary.Stat).PeriodSeconds);
+        Assert.Equal(60, source.ToAccount(series[0].Stat).PeriodSeconds);
     }
 
     [Fact]

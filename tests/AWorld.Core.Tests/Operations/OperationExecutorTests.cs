@@ -37,7 +37,8 @@ public sealed class OperationExecutorTests : IDisposable
 
         await _h.AdvanceAsync(TimeSpan.FromMinutes(10));
         var back = (await _h.Service.RequestAsync(new OperationRequest(OperationKind.Failback, "eu-west-1", "back home"), OperationsHarness.Operator)).Operation!;
-        Assert.True((await _h.Service.ApproveAsync(back.Id, OperationsHarness.Approver, back.Plan.Hash, false)).Succeeded);
+        var approval = await _h.Service.ApproveAsync(back.Id, OperationsHarness.Approver, back.Plan.Hash, false);
+        Assert.True(approval.Succeeded, approval.Failure?.Message);
         var finished = await _h.RunUntilFinishedAsync(back.Id, TimeSpan.FromMinutes(15));
 
         Assert.Equal(OperationState.Completed, finished.State);

@@ -107,6 +107,8 @@ public class EstateMonitorTests
     {
         public bool Broken { get; set; }
 
+        public MetricTiming Timing => inner.Timing;
+
         public Task<GetMetricDataResponse> GetMetricDataAsync(GetMetricDataRequest request, CancellationToken cancellationToken) =>
             Broken
                 ? throw new EstateServiceException("CloudWatch", request.Region, "ThrottlingException", "Rate exceeded: throttled by the test.")

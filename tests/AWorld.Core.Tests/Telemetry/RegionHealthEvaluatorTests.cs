@@ -8,7 +8,7 @@ public class RegionHealthEvaluatorTests
     private static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(20);
 
     private static readonly RegionSignals Normal = new(
-        Route53Status: 1, Route53PercentHealthy: 100, Route53Age: TimeSpan.FromSeconds(1), MetricsAge: TimeSpan.FromSeconds(1),
+        Route53Status: 1, Route53PercentHealthy: 100, Route53Overdue: TimeSpan.Zero, MetricsOverdue: TimeSpan.Zero,
         Requests: 30_000, Errors5xx: 20, Errors4xx: 300, LambdaThrottles: 0, DynamoThrottles: 0, LatencyP99Ms: 180, SourceError: null);
 
     [Fact]
@@ -51,28 +51,60 @@ public class RegionHealthEvaluatorTests
     [Fact]
     public void StaleMetrics_WithRoute53StillHealthy_AreDegradedNotHealthy()
     {
-        var health = RegionHealthEvaluator.Evaluate(Normal with { MetricsAge = TimeSpan.FromSeconds(45), SourceError = "CloudWatch in eu-west-1: ServiceUnavailable." }, Thresholds, StaleAfter);
+        var health = RegionHealthEvaluator.Evaluate(Normal with { MetricsOverdue = TimeSpan.FromSeconds(45), SourceError = "CloudWatch in eu-west-1: ServiceUnavailable." }, Thresholds, StaleAfter);
 
         Assert.Equal(HealthStatus.Degraded, health.Status);
-        Assert.Contains(health.Reasons, r => r.Contains("last data 45 s ago", StringComparison.Ordinal) && r.Contains("ServiceUnavailable", StringComparison.Ordinal));
+        Assert.Contains(health.Reasons, r => r.Contains("45 s later than expected", StringComparison.Ordinal) && r.Contains("ServiceUnavailable", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void NothingCurrent_IsUnknown_SayingHowOldTheDataIs()
+    public void NothingCurrent_IsUnknown_SayingHowLateTheDataIs()
     {
-        var health = RegionHealthEvaluator.Evaluate(Normal with { MetricsAge = TimeSpan.FromMinutes(2), Route53Age = TimeSpan.FromMinutes(3) }, Thresholds, StaleAfter);
+        var health = RegionHealthEvaluator.Evaluate(Normal with { MetricsOverdue = TimeSpan.FromMinutes(2), Route53Overdue = TimeSpan.FromMinutes(3) }, Thresholds, StaleAfter);
 
         Assert.Equal(HealthStatus.Unknown, health.Status);
-        Assert.Contains("CloudWatch last data 120 s ago, Route 53 last data 180 s ago", health.Reasons[0], StringComparison.Ordinal);
+        Assert.Contains("CloudWatch 120 s later than expected, Route 53 180 s later than expected", health.Reasons[0], StringComparison.Ordinal);
     }
 
     [Fact]
     public void NoDataYet_IsUnknown()
     {
-        var health = RegionHealthEvaluator.Evaluate(Normal with { MetricsAge = null, Route53Age = null }, Thresholds, StaleAfter);
+        var health = RegionHealthEvaluator.Evaluate(Normal with { MetricsOverdue = null, Route53Overdue = null }, Thresholds, StaleAfter);
 
         Assert.Equal(HealthStatus.Unknown, health.Status);
-        Assert.Equal("No data received yet from CloudWatch or Route 53.", health.Reasons[0]);
+        Assert.Equal("Waiting for the first data from CloudWatch and Route 53.", health.Reasons[0]);
+    }
+
+    [Fact]
+    public void MetricsNotDueYet_AreNotHeldAgainstAHealthyRegion()
+    {
+        // Against CloudWatch the first minutes arrive minutes after start: Route 53 and the canary decide until then.
+        var health = RegionHealthEvaluator.Evaluate(Normal with { MetricsOverdue = null, Requests = 0, Errors5xx = 0, CanarySuccess = 1, CanaryOverdue = TimeSpan.Zero }, Thresholds, StaleAfter);
+
+        Assert.Equal(HealthStatus.Healthy, health.Status);
+        Assert.Equal("Route 53 healthy (100% of checkers); canary 100% writes succeeding; CloudWatch's first minutes not in yet.", Assert.Single(health.Reasons));
+    }
+
+    [Theory]
+    [InlineData(0.2, HealthStatus.Unhealthy, "Canary writes failing: 20% succeeded (at least 50% needed).")]
+    [InlineData(0.8, HealthStatus.Degraded, "Only 80% of canary writes succeeded (below 90%).")]
+    public void FailingCanary_IsTheRegionsOwnFastSignal(double success, HealthStatus expected, string reason)
+    {
+        var health = RegionHealthEvaluator.Evaluate(Normal with { CanarySuccess = success, CanaryOverdue = TimeSpan.Zero }, Thresholds, StaleAfter);
+
+        Assert.Equal(expected, health.Status);
+        Assert.Contains(reason, health.Reasons);
+    }
+
+    [Fact]
+    public void QuietCanary_Degrades_OnlyOnceOverdue()
+    {
+        var onTime = RegionHealthEvaluator.Evaluate(Normal with { CanarySuccess = 1, CanaryOverdue = TimeSpan.FromSeconds(19) }, Thresholds, StaleAfter);
+        var late = RegionHealthEvaluator.Evaluate(Normal with { CanarySuccess = 1, CanaryOverdue = TimeSpan.FromSeconds(25) }, Thresholds, StaleAfter);
+
+        Assert.Equal(HealthStatus.Healthy, onTime.Status);
+        Assert.Equal(HealthStatus.Degraded, late.Status);
+        Assert.Contains("The canary is 25 s later than expected.", late.Reasons);
     }
 
     [Fact]
