@@ -30,6 +30,9 @@ using AWorld.Core.Telemetry;
 //   taskset -c 0 dotnet run -c Release --project bench/AWorld.Bench -- anomaly-nab [--data DIR] [--repetitions 7]
 // The detectors on every series of the twin for a simulated day with six faults: caught, minutes to detect, false alarms.
 //   dotnet run -c Release --project bench/AWorld.Bench -- anomaly-twin [--seed 42]
+// The console on CloudWatch's time: a healthy simulated day (moments not Healthy, anomaly events per series, measured
+// GetMetricData requests and metrics a minute) and region outages detected against Route 53's floor.
+//   dotnet run -c Release --project bench/AWorld.Bench -- cloudwatch-day [--hours 24] [--history-days 7] [--outages 3] [--seed 42]
 var mode = args.FirstOrDefault() ?? "twin-day";
 return mode switch
 {
@@ -42,13 +45,14 @@ return mode switch
     "evidence-year" => await EvidenceYear.RunAsync(new BenchArgs(args)),
     "anomaly-nab" => AnomalyNabBench.Run(args),
     "anomaly-twin" => await AnomalyTwinBench.RunAsync(args),
+    "cloudwatch-day" => await AWorld.Bench.Telemetry.CloudWatchDayBench.RunAsync(new BenchArgs(args)),
     "aws-poll" => await AWorld.Bench.Aws.AwsPollBench.RunAsync(new BenchArgs(args)),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: AWorld.Bench twin-day|store-week|live-pages [--pages N] [--seconds S]|hub-fanout [--connections N] [--seconds S]|ops-engine [--operations N] [--seeds N]|drill-rto [--seeds N] [--all] [--restore-timeout MIN]|evidence-year [--drills N] [--audit N]|anomaly-nab [--data DIR] [--repetitions N]|anomaly-twin [--seed N]|aws-poll [--polls N]");
+    Console.Error.WriteLine("usage: AWorld.Bench twin-day|store-week|live-pages [--pages N] [--seconds S]|hub-fanout [--connections N] [--seconds S]|ops-engine [--operations N] [--seeds N]|drill-rto [--seeds N] [--all] [--restore-timeout MIN]|evidence-year [--drills N] [--audit N]|anomaly-nab [--data DIR] [--repetitions N]|anomaly-twin [--seed N]|aws-poll [--polls N]|cloudwatch-day [--hours N] [--history-days N] [--outages N] [--seed N]");
     return 2;
 }
 
