@@ -114,6 +114,15 @@ public sealed class AnomalyTracker
         }
     }
 
+    /// <summary>How many points of a series its detector has scored (0 for a series that was not registered).</summary>
+    public long Scored(string seriesKey)
+    {
+        lock (_gate)
+        {
+            return _series.TryGetValue(seriesKey, out var tracked) ? tracked.Detector.Count : 0;
+        }
+    }
+
     /// <summary>Open events and those that ended within <see cref="AnomalyTrackerOptions.RecentWindow"/> of <paramref name="now"/>, newest first.</summary>
     public ImmutableArray<AnomalyEvent> Recent(DateTimeOffset now)
     {
