@@ -17,6 +17,9 @@ namespace AWorld.Twin;
 /// A region whose bad deploy wrote corrupt items answers <see cref="CorruptReadErrorRate"/> of its requests with 5xx
 /// (its application fails on the items it cannot read) for as long as the table it uses holds corrupt items; other
 /// regions run the previous version, which skips them.
+/// Its CloudWatch serves as <see cref="SimulationOptions.MetricCadence"/> says: every second at once (the default), or
+/// with AWS's resolutions, delays, revisions and retention tiers, optionally with <see cref="SimulationOptions.History"/>
+/// before the start. Each region's canary publishes its writes' success (0 while the region fails) and latency every second.
 /// Thread-safe: every public member takes one lock. Virtual time moves only through <see cref="Step"/> and
 /// <see cref="AdvanceTo"/>; the engine's estate loop calls the latter with the estate clock's present.
 /// </remarks>
