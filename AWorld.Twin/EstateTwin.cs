@@ -438,13 +438,15 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
     /// CloudWatch's past before the start: whole minutes of a healthy estate, computed from the load model's daily and
     /// weekly curve with the traffic split the DNS clients start with, and noise hashed from the seed. The demand's slow
     /// noise is the live one's AR(1) sampled per minute and run backwards from the start, where the live noise starts at
-    /// 0, so the history meets the live minutes without a jump. Draws nothing from the simulation's random streams.
+    /// 0, so the history meets the live minutes without a jump. A start inside a minute gets that minute's seconds before
+    /// it from history too, so its first minute is whole. Draws nothing from the simulation's random streams.
     /// </summary>
     private void FillHistory(TimeSpan history)
     {
-        const ulong NoiseSalt = 0x415;
-        const ulong JitterSalt = 0x416;
+        const ulong NoiseSalt = 0x4150;
+        const ulong JitterSalt = 0x4160;
         var startMinute = Math.DivRem(StartTime.ToUnixTimeSeconds(), 60, out var into) - (into < 0 ? 1 : 0);
+        into = ((into % 60) + 60) % 60;
         var minutes = (long)Math.Ceiling(history.TotalMinutes);
         var first = startMinute - minutes;
 
@@ -464,9 +466,20 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
         var lag = _options.ReplicationMedianDelayMs * Math.Exp(0.35 * 0.35 / 2);
         for (var k = 0L; k < minutes; k++)
         {
-            var minute = first + k;
+            HistoryRow(first + k, noise[k]);
+            _metrics.WriteMinute(first + k, row);
+        }
+
+        if (into > 0)
+        {
+            HistoryRow(startMinute, 0);
+            _metrics.SetStartMinuteHistory(row, (int)into);
+        }
+
+        void HistoryRow(long minute, double demandNoise)
+        {
             var at = DateTimeOffset.FromUnixTimeSeconds((minute * 60) + 30);
-            var demand = LoadModel.Baseline(_options, at) * Math.Exp(noise[k]);
+            var demand = LoadModel.Baseline(_options, at) * Math.Exp(demandNoise);
             var hour = at.UtcDateTime.TimeOfDay.TotalHours;
             double Jitter(int slot) => 1 + (0.02 * (SimHash.Unit(Seed, JitterSalt, slot, minute) - 0.5));
             for (var r = 0; r < _models.Length; r++)
@@ -485,8 +498,6 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
                 row[_healthStatusSlots[r]] = new MetricAggregate { Sum = 60, Min = 1, Max = 1, Count = 60 };
                 row[_healthPercentSlots[r]] = new MetricAggregate { Sum = 6000, Min = 100, Max = 100, Count = 60 };
             }
-
-            _metrics.WriteMinute(minute, row);
         }
     }
 

@@ -55,6 +55,7 @@ internal sealed class MetricRecorder
     private readonly AggregateTier? _hours;
     private readonly MetricAggregate[] _row;
     private readonly MetricAggregate[] _rollup;
+    private MetricAggregate[]? _startMinuteHistory;
     private long _recorded;
 
     /// <param name="estate">The estate whose catalog series are kept.</param>
@@ -146,6 +147,23 @@ internal sealed class MetricRecorder
         if ((minute + 1) % 60 == 0)
         {
             RollUp(_fiveMinutes!, ((minute + 1) / 5) - 12, 12, _hours!, ((minute + 1) / 60) - 1);
+        }
+    }
+
+    /// <summary>
+    /// History of the seconds before the start in the minute the start falls in: <paramref name="row"/> holds whole-minute
+    /// aggregates, of which the first <paramref name="seconds"/> are kept and merged into that minute when it is stored.
+    /// </summary>
+    public void SetStartMinuteHistory(ReadOnlySpan<MetricAggregate> row, int seconds)
+    {
+        _startMinuteHistory = row.ToArray();
+        foreach (ref var a in _startMinuteHistory.AsSpan())
+        {
+            if (a.HasData)
+            {
+                a.Sum = a.Sum * seconds / a.Count;
+                a.Count = seconds;
+            }
         }
     }
 
@@ -424,9 +442,17 @@ internal sealed class MetricRecorder
 
     private void FinalizeMinute(long minute)
     {
+        var history = minute * 60 < _startUnix ? _startMinuteHistory : null;
         for (var series = 0; series < _row.Length; series++)
         {
             _row[series] = SecondsOf(series, minute * 60, (minute + 1) * 60);
+            if (history is not null)
+            {
+                var merged = new AggregateBuilder();
+                merged.Add(_row[series]);
+                merged.Add(history[series]);
+                _row[series] = merged.ToAggregate();
+            }
         }
 
         WriteMinute(minute, _row);

@@ -273,6 +273,22 @@ public class CloudWatchCadenceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task History_StartInsideAMinute_MakesThatMinuteWhole()
+    {
+        var twin = CloudWatchTwin(history: TimeSpan.FromHours(1), start: new DateTimeOffset(2026, 1, 6, 10, 0, 40, TimeSpan.Zero));
+        twin.Run(TimeSpan.FromMinutes(6));
+        var requests = Series(twin, Region, EstateMetric.ApiRequests);
+        var minute = new DateTimeOffset(2026, 1, 6, 10, 0, 0, TimeSpan.Zero);
+        var slot = twin.MetricStore.Slot(requests.Key);
+
+        Assert.Equal(60, twin.MetricStore.Tier(60, minute.ToUnixTimeSeconds() / 60, slot).Count);
+        var values = (await ReadAsync(twin, requests, 60, minute.AddMinutes(-2), minute.AddMinutes(3))).Values;
+        output.WriteLine(string.Join(", ", values));
+        Assert.Equal(5, values.Length);
+        Assert.All(values, v => Assert.Equal(values.Average(), v, 0.1 * values.Average()));
+    }
+
+    [Fact]
     public async Task History_FollowsTheDailyCurve()
     {
         var twin = CloudWatchTwin(history: TimeSpan.FromDays(2));
