@@ -17,6 +17,9 @@ namespace AWorld.Twin;
 /// A region whose bad deploy wrote corrupt items answers <see cref="CorruptReadErrorRate"/> of its requests with 5xx
 /// (its application fails on the items it cannot read) for as long as the table it uses holds corrupt items; other
 /// regions run the previous version, which skips them.
+/// Its CloudWatch serves as <see cref="SimulationOptions.MetricCadence"/> says: every second at once (the default), or
+/// with AWS's resolutions, delays, revisions and retention tiers, optionally with <see cref="SimulationOptions.History"/>
+/// before the start. Each region's canary publishes its writes' success (0 while the region fails) and latency every second.
 /// Thread-safe: every public member takes one lock. Virtual time moves only through <see cref="Step"/> and
 /// <see cref="AdvanceTo"/>; the engine's estate loop calls the latter with the estate clock's present.
 /// </remarks>
@@ -73,8 +76,8 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
         _route53 = new Route53Twin(estate, new SimRandom(Seed, 3));
         _replication = new ReplicationTwin(estate, options, new SimRandom(Seed, 4));
         _tables = new TableTwin(estate, StartTime);
-        _metrics = new MetricRecorder(estate, StartTime, ClientMetricSlots(estate));
-        _models = estate.Regions.Select(r => new RegionModel(r.Index, r.Code, options, new SimRandom(Seed, 100 + (ulong)r.Index), _metrics)).ToArray();
+        _metrics = new MetricRecorder(estate, StartTime, ClientMetricSlots(estate), options.MetricCadence, Seed);
+        _models = estate.Regions.Select(r => new RegionModel(r.Index, r.Code, options, new SimRandom(Seed, 100 + (ulong)r.Index), _metrics, Seed)).ToArray();
 
         _replicationSlots = new int[_replication.ChannelCount];
         for (var c = 0; c < _replicationSlots.Length; c++)
@@ -95,6 +98,10 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
         _deployedBad = new bool[estate.Regions.Length];
         _writes = new long[estate.Regions.Length];
         _latencyP50 = Enumerable.Repeat(30.0, estate.Regions.Length).ToArray();
+        if (options.MetricCadence == MetricCadence.CloudWatch && options.History > TimeSpan.Zero)
+        {
+            FillHistory(options.History);
+        }
     }
 
     /// <summary>Share of requests that fail in a region whose bad deploy left corrupt items in the table it uses.</summary>
@@ -426,6 +433,88 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
         var success = _successSlot;
         _metrics.Derive(ClientMetrics.SuccessRegion, new MetricStat(ClientMetrics.Namespace, ClientMetrics.SuccessRatio, [], 1, "Average"), s => _metrics.Get(s, success));
     }
+
+    /// <summary>
+    /// CloudWatch's past before the start: whole minutes of a healthy estate, computed from the load model's daily and
+    /// weekly curve with the traffic split the DNS clients start with, and noise hashed from the seed. The demand's slow
+    /// noise is the live one's AR(1) sampled per minute and run backwards from the start, where the live noise starts at
+    /// 0, so the history meets the live minutes without a jump. A start inside a minute gets that minute's seconds before
+    /// it from history too, so its first minute is whole. Draws nothing from the simulation's random streams.
+    /// </summary>
+    private void FillHistory(TimeSpan history)
+    {
+        const ulong NoiseSalt = 0x4150;
+        const ulong JitterSalt = 0x4160;
+        var startMinute = Math.DivRem(StartTime.ToUnixTimeSeconds(), 60, out var into) - (into < 0 ? 1 : 0);
+        into = ((into % 60) + 60) % 60;
+        var minutes = (long)Math.Ceiling(history.TotalMinutes);
+        var first = startMinute - minutes;
+
+        var persistence = Math.Pow(LoadModel.NoisePersistence, 60);
+        var stationary = LoadModel.NoiseInnovation / Math.Sqrt(1 - (LoadModel.NoisePersistence * LoadModel.NoisePersistence));
+        var innovation = stationary * Math.Sqrt(1 - (persistence * persistence));
+        var noise = new float[minutes];
+        var n = 0.0;
+        for (var k = minutes - 1; k >= 0; k--)
+        {
+            n = (persistence * n) + (innovation * SimHash.Gaussian(Seed, NoiseSalt, first + k));
+            noise[k] = (float)n;
+        }
+
+        var shares = _dns.Share.ToArray();
+        var row = new MetricAggregate[_metrics.Series.Length];
+        var lag = _options.ReplicationMedianDelayMs * Math.Exp(0.35 * 0.35 / 2);
+        for (var k = 0L; k < minutes; k++)
+        {
+            HistoryRow(first + k, noise[k]);
+            _metrics.WriteMinute(first + k, row);
+        }
+
+        if (into > 0)
+        {
+            HistoryRow(startMinute, 0);
+            _metrics.SetStartMinuteHistory(row, (int)into);
+        }
+
+        void HistoryRow(long minute, double demandNoise)
+        {
+            var at = DateTimeOffset.FromUnixTimeSeconds((minute * 60) + 30);
+            var demand = LoadModel.Baseline(_options, at) * Math.Exp(demandNoise);
+            var hour = at.UtcDateTime.TimeOfDay.TotalHours;
+            double Jitter(int slot) => 1 + (0.02 * (SimHash.Unit(Seed, JitterSalt, slot, minute) - 0.5));
+            for (var r = 0; r < _models.Length; r++)
+            {
+                _models[r].HistoryMinute(hour, demand * shares[r], Jitter, row);
+            }
+
+            foreach (var slot in _replicationSlots)
+            {
+                var value = lag * Jitter(slot);
+                row[slot] = new MetricAggregate { Sum = (float)(value * 60), Min = (float)(value * 0.4), Max = (float)(value * 2), Count = 60 };
+            }
+
+            for (var r = 0; r < _healthStatusSlots.Length; r++)
+            {
+                row[_healthStatusSlots[r]] = new MetricAggregate { Sum = 60, Min = 1, Max = 1, Count = 60 };
+                row[_healthPercentSlots[r]] = new MetricAggregate { Sum = 6000, Min = 100, Max = 100, Count = 60 };
+            }
+        }
+    }
+
+    /// <summary>Bytes the twin's CloudWatch holds per store (1-second ring, minute, 5-minute and hourly tiers).</summary>
+    internal (long Seconds, long Minutes, long FiveMinutes, long Hours) MetricMemory
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _metrics.AllocatedBytes;
+            }
+        }
+    }
+
+    /// <summary>The twin's CloudWatch store, for tests of its tiers (not thread-safe: only while nothing steps the twin).</summary>
+    internal MetricRecorder MetricStore => _metrics;
 
     private static DateTimeOffset TruncateToSecond(DateTimeOffset t) =>
         new(t.Ticks - (t.Ticks % TimeSpan.TicksPerSecond), t.Offset);

@@ -18,6 +18,7 @@ internal sealed class RegionModel
     public static readonly IReadOnlyList<string> Tenants = Enumerable.Range(1, TenantCount).Select(k => $"tenant-{k:D2}").ToArray();
 
     private readonly int _region;
+    private readonly long _seed;
     private readonly SimulationOptions _options;
     private readonly SimRandom _random;
     private readonly int[] _slots;
@@ -28,9 +29,16 @@ internal sealed class RegionModel
     private double _cpuNoise;
     private double _memoryNoise;
 
-    public RegionModel(int region, string code, SimulationOptions options, SimRandom random, MetricRecorder recorder)
+    /// <param name="region">The region's index in the estate.</param>
+    /// <param name="code">The region's code.</param>
+    /// <param name="options">The twin's knobs.</param>
+    /// <param name="random">The region's own random stream.</param>
+    /// <param name="recorder">Where its series are kept.</param>
+    /// <param name="seed">The twin's seed, for draws that must not move <paramref name="random"/> (the canary's).</param>
+    public RegionModel(int region, string code, SimulationOptions options, SimRandom random, MetricRecorder recorder, long seed)
     {
         _region = region;
+        _seed = seed;
         _options = options;
         _random = random;
         _phase = random.NextDouble() * Math.PI * 2;
@@ -110,6 +118,8 @@ internal sealed class RegionModel
         LastSentRps = sentRps;
         if (faults.Outage[_region])
         {
+            // The canary runs outside the region and publishes its failed writes: 0 every second, no latency.
+            Record(EstateMetric.CanarySuccess, 0);
             return (sentRps, 0);
         }
 
@@ -177,11 +187,92 @@ internal sealed class RegionModel
         Record(EstateMetric.MemoryDbCpu, cpu);
         Record(EstateMetric.MemoryDbMemory, memory);
         Record(EstateMetric.MemoryDbConnections, Math.Max(0, connections));
+        RecordCanary(second, queueing, injected, Math.Min(1, errorRate + (accepted > 0 ? lambdaThrottles / accepted : 0)));
         // What clients experienced: the storm's own 429s are the storming client's problem, but count as failures too.
         var failed = Math.Min(count, e5xx + throttled429 + lambdaThrottles) * (sentRps / Math.Max(arriving, 1e-9));
         return (failed, writes);
 
         void Record(EstateMetric metric, double value) => recorder.Set(second, _slots[(int)metric], value);
+
+        // The canary's write of this second fails as the region's requests fail (errors, throttling); its latency is a
+        // DynamoDB write's, slowed like the region's requests. Drawn from a hash so that the canary moves no other value.
+        void RecordCanary(long s, double queueing, double injected, double failureRate)
+        {
+            if (SimHash.Unit(_seed, CanarySalt, _region, s) < failureRate)
+            {
+                Record(EstateMetric.CanarySuccess, 0);
+                return;
+            }
+
+            Record(EstateMetric.CanarySuccess, 1);
+            Record(EstateMetric.CanaryLatency, (CanaryBaseLatencyMs * queueing * Math.Exp((0.15 * SimHash.Gaussian(_seed, CanarySalt + 1, _region, s)) + _latencyNoise)) + injected);
+        }
+    }
+
+    private const ulong CanarySalt = 0xCA9A;
+    private const double CanaryBaseLatencyMs = 7;
+
+    /// <summary>
+    /// A healthy minute of this region's own series (no faults, scale 1) when clients send <paramref name="sentRps"/>, as
+    /// <see cref="Step"/> would record it on average: each series' per-second mean, a spread for its minimum and maximum,
+    /// and <paramref name="jitter"/> (a small multiplicative noise) on top. For history, without stepping.
+    /// </summary>
+    public void HistoryMinute(double hourOfDay, double sentRps, Func<int, double> jitter, MetricAggregate[] row)
+    {
+        var load = sentRps / _options.RegionCapacityRequestsPerSecond;
+        var queueing = 1 + (0.5 * load * load) + (load > 0.85 ? (load - 0.85) * 8 : 0);
+
+        // E[exp(x)] of the AR(1) noises at their stationary spread.
+        var p50 = 28 * queueing * 1.0076;
+        var p99 = Math.Max(135 * Math.Pow(queueing, 1.6) * 1.36, p50);
+        var errorRate = 0.0006 + (load > 1 ? (load - 1) * 0.5 : 0);
+        var duration = p50 * 0.75;
+        var concurrency = sentRps * duration / 1000;
+        var limit = (double)_options.LambdaConcurrencyLimit;
+        var throttles = concurrency > limit ? sentRps * (1 - (limit / concurrency)) : 0;
+        var invoked = sentRps - throttles;
+        var errors5xx = sentRps * errorRate;
+        var served = sentRps > 0.05;
+
+        Put(EstateMetric.ApiRequests, sentRps, CountSpread(sentRps), true);
+        Put(EstateMetric.ApiLatencyP50, p50, p50 * 0.1, served);
+        Put(EstateMetric.ApiLatencyP99, p99, p99 * 0.4, served);
+        Put(EstateMetric.LambdaDuration, duration, duration * 0.1, served);
+        Put(EstateMetric.Api4xx, sentRps * 0.011, CountSpread(sentRps * 0.011), true);
+        Put(EstateMetric.Api5xx, errors5xx + throttles, CountSpread(errors5xx + throttles), true);
+        Put(EstateMetric.LambdaErrors, errors5xx * 0.9, CountSpread(errors5xx * 0.9), true);
+        Put(EstateMetric.LambdaThrottles, throttles, CountSpread(throttles), true);
+        Put(EstateMetric.LambdaConcurrency, Math.Min(concurrency, limit), 0.1 * concurrency, true);
+        Put(EstateMetric.DynamoReadCapacity, invoked * 2.2 * 1.008, CountSpread(invoked * 2.2) + (0.2 * invoked), true);
+        Put(EstateMetric.DynamoWriteCapacity, invoked * _options.WriteShare, CountSpread(invoked * _options.WriteShare), true);
+        Put(EstateMetric.DynamoThrottledRequests, 0, 0, true);
+        Put(EstateMetric.MemoryDbCpu, Math.Clamp(9 + (48 * load), 0, 100), 4, true);
+        Put(EstateMetric.MemoryDbMemory, Math.Clamp(61 + (4 * Math.Sin((hourOfDay / 6 * Math.PI) + _phase)), 0, 100), 0.2, true);
+        Put(EstateMetric.MemoryDbConnections, 140 + (concurrency * 1.4), 6, true);
+        Put(EstateMetric.CanarySuccess, 1, 0, true);
+        Put(EstateMetric.CanaryLatency, CanaryBaseLatencyMs * queueing * 1.02, CanaryBaseLatencyMs * 0.5, true);
+
+        void Put(EstateMetric metric, double mean, double spread, bool published)
+        {
+            var slot = _slots[(int)metric];
+            if (!published)
+            {
+                row[slot] = default;
+                return;
+            }
+
+            var value = metric is EstateMetric.CanarySuccess ? mean : mean * jitter(slot);
+            row[slot] = new MetricAggregate
+            {
+                Sum = (float)(value * 60),
+                Min = (float)Math.Max(0, value - spread),
+                Max = (float)(value + spread),
+                Count = 60,
+            };
+        }
+
+        // A Poisson count's minimum and maximum over 60 seconds: about 2.4 standard deviations from its mean.
+        static double CountSpread(double mean) => 2.4 * Math.Sqrt(Math.Max(0, mean));
     }
 
     private static double[] ZipfShares(int n, double s)

@@ -102,3 +102,32 @@ internal sealed class SimRandom
 
     private static ulong RotateLeft(ulong x, int k) => (x << k) | (x >> (64 - k));
 }
+
+/// <summary>
+/// Stateless draws: a uniform number from a hash of the seed and a few coordinates. For values that must not depend on
+/// how often or in which order they are read (CloudWatch's delivery delays, canary noise, the history before the start),
+/// so that reading them never moves a <see cref="SimRandom"/> stream and changes the simulation.
+/// </summary>
+internal static class SimHash
+{
+    /// <summary>Uniform in [0, 1), the same for the same arguments on every machine.</summary>
+    public static double Unit(long seed, ulong salt, long a, long b = 0)
+    {
+        var x = Mix(unchecked((ulong)seed ^ (salt * 0x9E3779B97F4A7C15UL)));
+        x = Mix(x ^ unchecked((ulong)a * 0xBF58476D1CE4E5B9UL));
+        x = Mix(x ^ unchecked((ulong)b * 0x94D049BB133111EBUL));
+        return (x >> 11) * (1.0 / (1UL << 53));
+    }
+
+    /// <summary>An approximately standard normal draw (sum of four uniforms, scaled): cheap, bounded by ±3.5.</summary>
+    public static double Gaussian(long seed, ulong salt, long a, long b = 0) =>
+        (Unit(seed, salt, a, b) + Unit(seed, salt + 1, a, b) + Unit(seed, salt + 2, a, b) + Unit(seed, salt + 3, a, b) - 2) * Math.Sqrt(3);
+
+    private static ulong Mix(ulong z)
+    {
+        z += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}

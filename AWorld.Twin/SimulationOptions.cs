@@ -67,4 +67,35 @@ public sealed class SimulationOptions
 
     /// <summary>How long a Route 53 record change takes to reach every name server.</summary>
     public TimeSpan DnsChangePropagation { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How the twin's CloudWatch delivers datapoints. Default <see cref="MetricCadence.Immediate"/>: every second at once, an
+    /// hour kept. <see cref="MetricCadence.CloudWatch"/>: AWS's resolutions, delivery delays, revisions and retention tiers.
+    /// </summary>
+    public MetricCadence MetricCadence { get; set; } = MetricCadence.Immediate;
+
+    /// <summary>
+    /// Metric history before the start (default none, at most 455 days): a healthy estate's minutes computed directly from
+    /// the load model, as CloudWatch would hold them, so that a console starting against the twin has a past to learn
+    /// from. Needs <see cref="MetricCadence.CloudWatch"/> (only that cadence keeps more than an hour).
+    /// </summary>
+    public TimeSpan History { get; set; } = TimeSpan.Zero;
+}
+
+/// <summary>How the twin's CloudWatch delivers what the estate published.</summary>
+public enum MetricCadence
+{
+    /// <summary>
+    /// Every series at 1-second resolution, readable as soon as its second is simulated, never revised, the last hour
+    /// kept. Simple and exact: what unit tests of the twin's behaviour want.
+    /// </summary>
+    Immediate,
+
+    /// <summary>
+    /// Like CloudWatch: AWS's service metrics (standard resolution) at 1-minute resolution, each minute absent for 60–120 s
+    /// after its end, then partial, then final by 180 s at the latest; high-resolution metrics (the canaries, the clients'
+    /// metrics) at 1 second, readable 2 s after their second. Kept 3 hours at 1 second, 15 days at 1 minute, 63 days at
+    /// 5 minutes and 455 days at 1 hour, with GetMetricData's rules on the period by the age of the start time.
+    /// </summary>
+    CloudWatch,
 }

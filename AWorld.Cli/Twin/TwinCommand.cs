@@ -20,6 +20,11 @@ public static class TwinCommand
           --port PORT             port on 127.0.0.1 to listen on (0 picks a free one; the endpoint is printed)
           --seed N                random seed of the twin (default 1)
           --speed S               virtual seconds per real second, 0.1 to 10000 (default 1: real time)
+          --cadence C             how CloudWatch delivers metrics: immediate (default: every second at once, an hour kept)
+                                  or cloudwatch (AWS's: 1-minute standard metrics 1-3 minutes late and revised, 1-second
+                                  canaries, retention tiers of 3 h, 15 d, 63 d and 455 d); config Simulation:MetricCadence
+          --history D.HH:MM:SS    metric history before the start, up to 455.00:00:00 (needs --cadence cloudwatch);
+                                  config Simulation:History
           --write-settings FILE   write the appsettings JSON a console needs to run in AWS mode against this twin
           --config FILE           JSON configuration with Estate and Simulation sections (as for simulate)
           --verbose               log every request to stderr
@@ -47,7 +52,7 @@ public static class TwinCommand
         Ctrl+C stops it.
         """;
 
-    private static readonly HashSet<string> ValueOptions = ["--port", "--seed", "--speed", "--write-settings", "--config"];
+    private static readonly HashSet<string> ValueOptions = ["--port", "--seed", "--speed", "--cadence", "--history", "--write-settings", "--config"];
     private static readonly HashSet<string> FlagOptions = ["--verbose", "--help", "-h"];
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -84,8 +89,16 @@ public static class TwinCommand
             double? speed = reader.Single("--speed") is { } s
                 ? double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v is >= 0.1 and <= 10_000 ? v : throw reader.Problem($"--speed '{s}' is not a number from 0.1 to 10000")
                 : null;
+            MetricCadence? cadence = reader.Single("--cadence") is { } c
+                ? Enum.TryParse<MetricCadence>(c, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(c, CultureInfo.InvariantCulture, out _)
+                    ? parsed
+                    : throw reader.Problem($"--cadence '{c}' is not immediate or cloudwatch")
+                : null;
+            TimeSpan? history = reader.Single("--history") is { } h
+                ? TimeSpan.TryParse(h, CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.Zero ? span : throw reader.Problem($"--history '{h}' is not a duration like 14.00:00:00")
+                : null;
             settingsFile = reader.Single("--write-settings");
-            configuration = ReadConfiguration(reader, seed, speed);
+            configuration = ReadConfiguration(reader, seed, speed, cadence, history);
         }
         catch (ArgumentProblemException problem)
         {
@@ -118,8 +131,9 @@ public static class TwinCommand
         {
             var clock = server.Services.GetRequiredService<VirtualClock>();
             var twin = server.Services.GetRequiredService<EstateTwin>();
+            var simulation = server.Services.GetRequiredService<IOptions<SimulationOptions>>().Value;
             await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"aworld twin serve: serving the twin on {server.Endpoint.GetLeftPart(UriPartial.Authority)} (seed {twin.Seed}, speed {clock.Speed}x, estate time {twin.StartTime:u})"));
+                $"aworld twin serve: serving the twin on {server.Endpoint.GetLeftPart(UriPartial.Authority)} (seed {twin.Seed}, speed {clock.Speed}x, estate time {twin.StartTime:u}, metrics {simulation.MetricCadence.ToString().ToLowerInvariant()})"));
             await stdout.WriteLineAsync($"  AWS_ACCESS_KEY_ID={TwinCredentials.AccessKeyId}");
             await stdout.WriteLineAsync($"  AWS_SECRET_ACCESS_KEY={TwinCredentials.SecretAccessKey}");
             await stdout.WriteLineAsync("  any region; the credential scope's signing name picks the service (aworld twin serve --help lists them)");
@@ -145,7 +159,7 @@ public static class TwinCommand
         }
     }
 
-    private static IConfiguration ReadConfiguration(ArgumentReader reader, long? seed, double? speed)
+    private static IConfiguration ReadConfiguration(ArgumentReader reader, long? seed, double? speed, MetricCadence? cadence, TimeSpan? history)
     {
         var builder = new ConfigurationBuilder();
         if (reader.Single("--config") is { } file)
@@ -168,6 +182,16 @@ public static class TwinCommand
         if (speed is { } x)
         {
             overrides["Simulation:Speed"] = x.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (cadence is { } k)
+        {
+            overrides["Simulation:MetricCadence"] = k.ToString();
+        }
+
+        if (history is { } past)
+        {
+            overrides["Simulation:History"] = past.ToString("c", CultureInfo.InvariantCulture);
         }
 
         builder.AddInMemoryCollection(overrides);
