@@ -5,8 +5,8 @@ namespace AWorld.Twin;
 
 public sealed partial class EstateTwin
 {
-    /// <summary>How the twin's CloudWatch delivers.</summary>
-    public MetricTiming Timing => MetricTiming.Immediate;
+    /// <summary>How the twin's CloudWatch delivers: as CloudWatch does, or every series every second in the fast demo cadence.</summary>
+    public MetricTiming Timing => _options.MetricCadence == MetricCadence.CloudWatch ? MetricTiming.CloudWatch : MetricTiming.Immediate;
 
     Task<GetMetricDataResponse> ITelemetrySource.GetMetricDataAsync(GetMetricDataRequest request, CancellationToken cancellationToken)
     {

@@ -25,9 +25,10 @@ public class CloudWatchTimeTests
         var first = await monitor.PollAsync();
         var shown = new HashSet<HealthStatus>();
         var ages = new List<double>();
+        EstateSnapshot? snapshot = null;
         for (var s = 0; s < 15 * 60; s++)
         {
-            var snapshot = await Step(twin, monitor, time);
+            snapshot = await Step(twin, monitor, time);
             shown.UnionWith(snapshot.Regions.Select(r => r.Health));
             ages.Add(snapshot.Region("eu-west-1")!.DataAge!.Value.TotalSeconds);
             Assert.All(snapshot.Regions, r => Assert.False(r.IsStale, $"{r.Code} stale at {snapshot.At:HH:mm:ss}: {string.Join(" ", r.Reasons)}"));
@@ -41,7 +42,7 @@ public class CloudWatchTimeTests
         // The newest minute is one to four minutes old: CloudWatch's delay, never the twin's second.
         Assert.InRange(ages.Min(), 59, 240);
         Assert.InRange(ages.Max(), 60, 300);
-        Assert.Equal(1, first.Region("eu-west-1")!.CanarySuccessRatio);
+        Assert.All(snapshot!.Regions, r => Assert.InRange(r.CanarySuccessRatio!.Value, 0.9, 1));
     }
 
     [Fact]
