@@ -33,10 +33,14 @@ public sealed class AnomalyDetector
 
     private const double HabituationPeriods = 4;
 
+    /// <summary>Smallest seasonal spread scored against, as a share of the learnt range.</summary>
+    private const double SeasonalFloor = 0.002;
+
     private readonly AnomalyDetectorOptions _options;
     private readonly RangeNormaliser _range = new();
     private readonly StepNoise _noise = new();
     private readonly RobustBaseline _baseline = new();
+    private readonly SeasonalBaseline _seasons = new();
     private readonly WindowResonance _resonance;
     private readonly OnsetGate _gate;
 
@@ -66,7 +70,6 @@ public sealed class AnomalyDetector
     /// </summary>
     public AnomalyPoint Observe(DateTimeOffset at, double value)
     {
-        _ = at;
         var finite = double.IsFinite(value);
         if (!finite)
         {
@@ -75,7 +78,7 @@ public sealed class AnomalyDetector
 
         Count++;
         var learning = Count <= _options.LearningPoints;
-        var band = _baseline.Band(_options.BandWidth, value);
+        var band = Band(at, value);
         _baseline.Update(value);
         if (learning)
         {
@@ -88,7 +91,25 @@ public sealed class AnomalyDetector
         var allowance = Math.Max(1e-3, _options.Vigilance * _noise.TypicalStep / _range.Span) * Features;
         var novelty = _resonance.Observe(z, allowance);
         var score = novelty / (novelty + HalfScoreNovelty);
+        // A non-finite value is not learnt by the seasons: the value standing in for it says nothing about its time.
+        var seasonal = finite ? _seasons.Observe(at, value, SeasonalFloor * _range.Span) : 0;
+        score = Math.Max(score, seasonal);
         var (gated, alarm) = _gate.Observe(learning || !finite ? 0 : score, learning);
         return new AnomalyPoint(gated, band.Expected, band.Lower, band.Upper, alarm);
+    }
+
+    /// <summary>The plain baseline's band, drawn towards the seasonal expectation as far as the season counts.</summary>
+    private (double Expected, double Lower, double Upper) Band(DateTimeOffset at, double value)
+    {
+        var plain = _baseline.Band(_options.BandWidth, value);
+        var (expected, sigma, weight) = _seasons.Predict(at);
+        if (weight <= 0)
+        {
+            return plain;
+        }
+
+        var center = (weight * expected) + ((1 - weight) * plain.Expected);
+        var half = (weight * _options.BandWidth * sigma) + ((1 - weight) * (plain.Upper - plain.Expected));
+        return (center, center - half, center + half);
     }
 }
