@@ -10,8 +10,14 @@ namespace AWorld.Core.Anomalies;
 /// alarm. After an alarm, scores are held down for a refractory period, and a detector that alarmed recently
 /// needs a stronger novelty to alarm again (habituation), so a noisy series does not flood operators.
 /// </para>
+/// <para>
+/// The points' timestamps feed daily and weekly seasonal baselines (<see cref="SeasonalBaseline"/>): where a season
+/// explains most of the series' variation, the expected value and band follow the seasonal curve, and a sustained
+/// departure from it scores too (the higher of the two scores counts), so a daily pattern that shifts or flattens
+/// is caught even while every value stays inside the learnt range. Gaps and irregular timestamps need no care.
+/// </para>
 /// Causal (a point's result depends only on it and earlier points), deterministic (no randomness), O(1) work
-/// and fixed memory per point (categories are capped). Not thread-safe: use one detector per series, fed by one
+/// per point and fixed memory (categories are capped; the seasons hold about 15 KB). Not thread-safe: use one detector per series, fed by one
 /// loop.
 /// </summary>
 public sealed class AnomalyDetector
@@ -78,7 +84,19 @@ public sealed class AnomalyDetector
 
         Count++;
         var learning = Count <= _options.LearningPoints;
-        var band = Band(at, value);
+        // A non-finite value is not learnt by the seasons: the value standing in for it says nothing about its time.
+        (double Score, double Expected, double Sigma, double Weight) seasonal;
+        if (finite)
+        {
+            seasonal = _seasons.Observe(at, value, SeasonalFloor * _range.Span);
+        }
+        else
+        {
+            var (expected, sigma, weight) = _seasons.Predict(at);
+            seasonal = (0, expected, sigma, weight);
+        }
+
+        var band = Band(value, seasonal.Expected, seasonal.Sigma, seasonal.Weight);
         _baseline.Update(value);
         if (learning)
         {
@@ -91,18 +109,15 @@ public sealed class AnomalyDetector
         var allowance = Math.Max(1e-3, _options.Vigilance * _noise.TypicalStep / _range.Span) * Features;
         var novelty = _resonance.Observe(z, allowance);
         var score = novelty / (novelty + HalfScoreNovelty);
-        // A non-finite value is not learnt by the seasons: the value standing in for it says nothing about its time.
-        var seasonal = finite ? _seasons.Observe(at, value, SeasonalFloor * _range.Span) : 0;
-        score = Math.Max(score, seasonal);
+        score = Math.Max(score, seasonal.Score);
         var (gated, alarm) = _gate.Observe(learning || !finite ? 0 : score, learning);
         return new AnomalyPoint(gated, band.Expected, band.Lower, band.Upper, alarm);
     }
 
     /// <summary>The plain baseline's band, drawn towards the seasonal expectation as far as the season counts.</summary>
-    private (double Expected, double Lower, double Upper) Band(DateTimeOffset at, double value)
+    private (double Expected, double Lower, double Upper) Band(double value, double expected, double sigma, double weight)
     {
         var plain = _baseline.Band(_options.BandWidth, value);
-        var (expected, sigma, weight) = _seasons.Predict(at);
         if (weight <= 0)
         {
             return plain;

@@ -72,11 +72,12 @@ internal sealed class SeasonalBaseline
     }
 
     /// <summary>
-    /// Learns the point and returns its seasonal score in [0, 1]: how strongly the recent residuals against the
-    /// best season's expectation stay away from zero, times how much the season counts.
-    /// <paramref name="floor"/> is the smallest spread worth scoring against (a noiseless series has none).
+    /// Learns the point. Returns its seasonal score in [0, 1] (how strongly the recent residuals against the best
+    /// season's expectation stay away from zero, times how much the season counts) with the expectation, spread and
+    /// weight <see cref="Predict"/> gave before the point was learnt. <paramref name="floor"/> is the smallest spread
+    /// worth scoring against (a noiseless series has none).
     /// </summary>
-    public double Observe(DateTimeOffset at, double value, double floor)
+    public (double Score, double Expected, double Sigma, double Weight) Observe(DateTimeOffset at, double value, double floor)
     {
         var ticks = at.UtcTicks;
         if (_count > 0)
@@ -88,15 +89,21 @@ internal sealed class SeasonalBaseline
         _count++;
         _lastTicks = Math.Max(_lastTicks, ticks);
 
+        foreach (var season in _seasons)
+        {
+            season.Predict(ticks);
+        }
+
         var best = Best();
-        double score = 0;
+        var result = (Score: 0.0, Expected: 0.0, Sigma: 0.0, Weight: 0.0);
         if (best is not null)
         {
             var sigma = Math.Max(DeviationToSigma * best.Error, floor);
-            var z = (value - best.Profile.Expected(ticks)) / sigma;
+            var z = (value - best.Expected) / sigma;
             _sustained += Sustain * (Math.Clamp(z, -ZLimit, ZLimit) - _sustained);
             var u = Math.Max(0, (Math.Abs(_sustained) / _sustainSigma) - Quiet) / (HalfScore - Quiet);
-            score = Weight(best) * (u * u) / ((u * u) + 1);
+            var weight = Weight(best);
+            result = (weight * (u * u) / ((u * u) + 1), best.Expected, DeviationToSigma * best.Error, weight);
         }
         else
         {
@@ -108,7 +115,7 @@ internal sealed class SeasonalBaseline
             season.Learn(ticks, value, floor);
         }
 
-        return score;
+        return result;
     }
 
     private static double Weight(Season season) =>
@@ -146,9 +153,15 @@ internal sealed class SeasonalBaseline
         /// <summary>Share of the variation around the level the season leaves unexplained (1 before anything is known).</summary>
         public double Unexplained => Deviation > 0 ? Error / Deviation : 1;
 
+        /// <summary>The prediction for the point being observed, set by <see cref="Predict"/>.</summary>
+        public double Expected { get; private set; }
+
+        public void Predict(long ticks) => Expected = Profile.Expected(ticks);
+
+        /// <summary>Learns the point <see cref="Predict"/> was last called for.</summary>
         public void Learn(long ticks, double value, double floor)
         {
-            var expected = Profile.Expected(ticks);
+            var expected = Expected;
             var error = Math.Abs(value - expected);
             var deviation = Math.Abs(value - Profile.Level);
             var spread = Math.Max(DeviationToSigma * Error, floor);
@@ -173,7 +186,7 @@ internal sealed class SeasonalBaseline
             var learnt = ticks - _firstTicks < Profile.Period.Ticks
                 ? value
                 : Math.Clamp(value, expected - (Clip * spread), expected + (Clip * spread));
-            Profile.Update(ticks, learnt);
+            Profile.Update(ticks, learnt, expected);
         }
     }
 }

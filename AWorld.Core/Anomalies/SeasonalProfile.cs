@@ -44,8 +44,8 @@ internal sealed class SeasonalProfile
     /// <summary>The value expected at <paramref name="ticks"/> (UTC ticks): the level plus the bucket's offset.</summary>
     public double Expected(long ticks) => Level + Offset(Bucket(ticks), ticks);
 
-    /// <summary>Learns the value at <paramref name="ticks"/>; call after <see cref="Expected"/> for the same point.</summary>
-    public void Update(long ticks, double value)
+    /// <summary>Learns the value at <paramref name="ticks"/>, given what <see cref="Expected"/> said for it.</summary>
+    public void Update(long ticks, double value, double expected)
     {
         if (!_started)
         {
@@ -55,7 +55,7 @@ internal sealed class SeasonalProfile
         }
 
         var bucket = Bucket(ticks);
-        var offset = Offset(bucket, ticks);
+        var offset = expected - Level;
         // Clock steps back (a repeated hour) count as no time passing.
         var elapsed = Math.Max(0, ticks - _lastTicks);
         _lastTicks = Math.Max(_lastTicks, ticks);
