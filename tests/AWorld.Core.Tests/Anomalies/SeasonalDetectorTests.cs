@@ -31,11 +31,10 @@ public class SeasonalDetectorTests
     [Fact]
     public void Observe_DailyPeakMovedBySixHours_IsFlaggedThatDayWhileInsideTheRange()
     {
+        // That day the curve runs at half speed until noon (its peak comes at 12:00 instead of 06:00) and catches up
+        // by midnight: the same values and slopes as any day, continuous, only at other times of day.
         var series = Noisy(Curve(Day * 21), seed: 37);
-        for (var i = Changed; i < Changed + Day; i++)
-        {
-            series[i] = Sine(i - (6 * Hour)) + (series[i] - Sine(i));
-        }
+        Warp(series, i => i < 12 * Hour ? i / 2.0 : (6 * Hour) + (1.5 * (i - (12 * Hour))));
 
         var alarms = Alarms(Run(series));
 
@@ -48,18 +47,16 @@ public class SeasonalDetectorTests
     [Fact]
     public void Observe_NightAtDaytimeLevel_IsFlaggedWhileInsideTheRange()
     {
+        // That day the curve slows to half speed after its 06:00 peak, so at 18:00 (normally the trough, 60) it is
+        // still at its daytime level (100), and catches up by midnight.
         var series = Noisy(Curve(Day * 21), seed: 41);
-        // The trough of the curve is at 18:00; from 16:00 to 20:00 that day the series stays at its daytime level.
-        var night = Changed + (16 * Hour);
-        for (var i = night; i < night + (4 * Hour); i++)
-        {
-            series[i] = 125 + (series[i] - Sine(i));
-        }
+        Warp(series, i => i < 6 * Hour ? i : i < 18 * Hour ? (6 * Hour) + ((i - (6 * Hour)) / 2.0) : (12 * Hour) + (2.0 * (i - (18 * Hour))));
 
         var alarms = Alarms(Run(series));
 
-        Assert.InRange(series[night..(night + (4 * Hour))].Max(), 0, series[..Changed].Max());
-        Assert.Contains(alarms, a => a >= night && a < night + (2 * Hour));
+        Assert.InRange(series[Changed + (18 * Hour)], 95, 105);
+        Assert.InRange(series[Changed..(Changed + Day)].Max(), 0, series[..Changed].Max());
+        Assert.Contains(alarms, a => a >= Changed + (6 * Hour) && a < Changed + (18 * Hour));
         Assert.DoesNotContain(alarms, a => a < Changed);
     }
 
@@ -130,6 +127,16 @@ public class SeasonalDetectorTests
         Assert.Equal(0, seasons.Predict(Start + TimeSpan.FromDays(60)).Weight);
     }
 
+    /// <summary>Replaces the changed day by the curve at <paramref name="phase"/>(point of the day), keeping its noise.</summary>
+    private static void Warp(double[] series, Func<int, double> phase)
+    {
+        for (var i = 0; i < Day; i++)
+        {
+            var at = Changed + i;
+            series[at] = Sine(Changed + phase(i)) + (series[at] - Sine(at));
+        }
+    }
+
     private static List<int> Alarms(AnomalyPoint[] points) =>
         [.. points.Select((p, i) => (p, i)).Where(x => x.p.IsAnomalous).Select(x => x.i)];
 
@@ -140,9 +147,9 @@ public class SeasonalDetectorTests
     }
 
     /// <summary>The daily curve: 100 ± 40, peak at 06:00, trough at 18:00.</summary>
-    private static double Sine(int i) => 100 + (40 * Math.Sin(2 * Math.PI * i / Day));
+    private static double Sine(double i) => 100 + (40 * Math.Sin(2 * Math.PI * i / Day));
 
-    private static double[] Curve(int count) => [.. Enumerable.Range(0, count).Select(Sine)];
+    private static double[] Curve(int count) => [.. Enumerable.Range(0, count).Select(i => Sine(i))];
 
     /// <summary>Adds uniform noise of amplitude 2 from a seeded generator.</summary>
     private static double[] Noisy(double[] series, int seed)
