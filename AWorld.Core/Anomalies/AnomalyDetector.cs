@@ -10,8 +10,14 @@ namespace AWorld.Core.Anomalies;
 /// alarm. After an alarm, scores are held down for a refractory period, and a detector that alarmed recently
 /// needs a stronger novelty to alarm again (habituation), so a noisy series does not flood operators.
 /// </para>
+/// <para>
+/// The points' timestamps feed daily and weekly seasonal baselines (<see cref="SeasonalBaseline"/>): where a season
+/// explains most of the series' variation, the expected value and band follow the seasonal curve, and a sustained
+/// departure from it scores too (the higher of the two scores counts), so a daily pattern that shifts or flattens
+/// is caught even while every value stays inside the learnt range. Gaps and irregular timestamps need no care.
+/// </para>
 /// Causal (a point's result depends only on it and earlier points), deterministic (no randomness), O(1) work
-/// and fixed memory per point (categories are capped). Not thread-safe: use one detector per series, fed by one
+/// per point and fixed memory (categories are capped; the seasons hold about 15 KB). Not thread-safe: use one detector per series, fed by one
 /// loop.
 /// </summary>
 public sealed class AnomalyDetector
@@ -33,10 +39,14 @@ public sealed class AnomalyDetector
 
     private const double HabituationPeriods = 4;
 
+    /// <summary>Smallest seasonal spread scored against, as a share of the learnt range.</summary>
+    private const double SeasonalFloor = 0.002;
+
     private readonly AnomalyDetectorOptions _options;
     private readonly RangeNormaliser _range = new();
     private readonly StepNoise _noise = new();
     private readonly RobustBaseline _baseline = new();
+    private readonly SeasonalBaseline _seasons = new();
     private readonly WindowResonance _resonance;
     private readonly OnsetGate _gate;
 
@@ -66,7 +76,6 @@ public sealed class AnomalyDetector
     /// </summary>
     public AnomalyPoint Observe(DateTimeOffset at, double value)
     {
-        _ = at;
         var finite = double.IsFinite(value);
         if (!finite)
         {
@@ -75,7 +84,19 @@ public sealed class AnomalyDetector
 
         Count++;
         var learning = Count <= _options.LearningPoints;
-        var band = _baseline.Band(_options.BandWidth, value);
+        // A non-finite value is not learnt by the seasons: the value standing in for it says nothing about its time.
+        (double Score, double Expected, double Sigma, double Weight) seasonal;
+        if (finite)
+        {
+            seasonal = _seasons.Observe(at, value, SeasonalFloor * _range.Span);
+        }
+        else
+        {
+            var (expected, sigma, weight) = _seasons.Predict(at);
+            seasonal = (0, expected, sigma, weight);
+        }
+
+        var band = Band(value, seasonal.Expected, seasonal.Sigma, seasonal.Weight);
         _baseline.Update(value);
         if (learning)
         {
@@ -88,7 +109,22 @@ public sealed class AnomalyDetector
         var allowance = Math.Max(1e-3, _options.Vigilance * _noise.TypicalStep / _range.Span) * Features;
         var novelty = _resonance.Observe(z, allowance);
         var score = novelty / (novelty + HalfScoreNovelty);
+        score = Math.Max(score, seasonal.Score);
         var (gated, alarm) = _gate.Observe(learning || !finite ? 0 : score, learning);
         return new AnomalyPoint(gated, band.Expected, band.Lower, band.Upper, alarm);
+    }
+
+    /// <summary>The plain baseline's band, drawn towards the seasonal expectation as far as the season counts.</summary>
+    private (double Expected, double Lower, double Upper) Band(double value, double expected, double sigma, double weight)
+    {
+        var plain = _baseline.Band(_options.BandWidth, value);
+        if (weight <= 0)
+        {
+            return plain;
+        }
+
+        var center = (weight * expected) + ((1 - weight) * plain.Expected);
+        var half = (weight * _options.BandWidth * sigma) + ((1 - weight) * (plain.Upper - plain.Expected));
+        return (center, center - half, center + half);
     }
 }
