@@ -222,22 +222,46 @@ public sealed class EstateMonitor
 
         foreach (var series in Series)
         {
-            var complete = now - DelayOf(series) - TimeSpan.FromSeconds(series.Stat.PeriodSeconds);
             var fed = _fed.GetValueOrDefault(series.Key, DateTimeOffset.MinValue);
-            if (complete <= fed)
+            var scored = ScoredPeriod(series);
+            if (scored == series.Stat.PeriodSeconds)
+            {
+                var complete = now - DelayOf(series) - TimeSpan.FromSeconds(series.Stat.PeriodSeconds);
+                if (complete <= fed)
+                {
+                    continue;
+                }
+
+                foreach (var point in _store.ReadRaw(series.Key, fed, complete))
+                {
+                    _anomalies.Observe(series.Key, point.At, point.Value);
+                    fed = point.At;
+                }
+
+                _fed[series.Key] = fed;
+                continue;
+            }
+
+            // A one-second series on a minute source (the canaries on CloudWatch): its detector scores the mean of each
+            // complete minute, as it does every other series, not 60 noisy seconds.
+            var end = Floor(now - DelayOf(series), scored);
+            var last = end - TimeSpan.FromSeconds(series.Stat.PeriodSeconds);
+            if (last <= fed)
             {
                 continue;
             }
 
-            foreach (var point in _store.ReadRaw(series.Key, fed, complete))
+            foreach (var minute in _store.ReadRaw(series.Key, fed, last).GroupBy(p => Floor(p.At, scored)))
             {
-                _anomalies.Observe(series.Key, point.At, point.Value);
-                fed = point.At;
+                _anomalies.Observe(series.Key, minute.Key, minute.Average(p => p.Value));
             }
 
-            _fed[series.Key] = fed;
+            _fed[series.Key] = last;
         }
     }
+
+    /// <summary>The period a series' detector scores: its own, or the source's standard period when that is longer.</summary>
+    private int ScoredPeriod(SeriesDefinition series) => Math.Max(series.Stat.PeriodSeconds, _timing.StandardPeriodSeconds);
 
     private async Task PollObservationsAsync(CancellationToken cancellationToken)
     {

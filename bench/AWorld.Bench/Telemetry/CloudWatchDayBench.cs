@@ -85,6 +85,11 @@ internal static class CloudWatchDayBench
             foreach (var g in events.GroupBy(e => e.Label + " " + e.Region).OrderByDescending(g => g.Count()).Take(6))
             {
                 Console.WriteLine($"    {g.Count(),4}  {g.Key}");
+                foreach (var e in g.Take(args.Flag("events") ? 20 : 0))
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"          {e.Start:HH:mm}-{e.End:HH:mm} peak {e.PeakValue:0.###} expected {e.Expected:0.###} band {e.Lower:0.###}..{e.Upper:0.###} score {e.PeakScore:0.00}"));
+                }
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
