@@ -69,17 +69,19 @@ public sealed class SimulationOptions
     public TimeSpan DnsChangePropagation { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
-    /// How the twin's CloudWatch delivers datapoints. Default <see cref="MetricCadence.Immediate"/>: every second at once, an
-    /// hour kept. <see cref="MetricCadence.CloudWatch"/>: AWS's resolutions, delivery delays, revisions and retention tiers.
+    /// How the twin's CloudWatch delivers datapoints. Default <see cref="MetricCadence.CloudWatch"/>: AWS's resolutions,
+    /// delivery delays, revisions and retention tiers, so the console runs on the time it will meet in a real account.
+    /// <see cref="MetricCadence.Immediate"/> is the fast demo and test cadence: every second at once, an hour kept.
     /// </summary>
-    public MetricCadence MetricCadence { get; set; } = MetricCadence.Immediate;
+    public MetricCadence MetricCadence { get; set; } = MetricCadence.CloudWatch;
 
     /// <summary>
-    /// Metric history before the start (default none, at most 455 days): a healthy estate's minutes computed directly from
-    /// the load model, as CloudWatch would hold them, so that a console starting against the twin has a past to learn
-    /// from. Needs <see cref="MetricCadence.CloudWatch"/> (only that cadence keeps more than an hour).
+    /// Metric history before the start (default a day, at most 455 days): a healthy estate's minutes computed directly
+    /// from the load model, as CloudWatch would hold them, so that a console starting against the twin has a past to
+    /// learn from. Only the <see cref="MetricCadence.CloudWatch"/> cadence keeps it; the Immediate one keeps an hour of
+    /// its own seconds and ignores this.
     /// </summary>
-    public TimeSpan History { get; set; } = TimeSpan.Zero;
+    public TimeSpan History { get; set; } = TimeSpan.FromDays(1);
 }
 
 /// <summary>How the twin's CloudWatch delivers what the estate published.</summary>

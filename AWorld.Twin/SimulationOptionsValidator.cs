@@ -25,10 +25,6 @@ public sealed class SimulationOptionsValidator : IValidateOptions<SimulationOpti
         {
             errors.Add($"{SimulationOptions.SectionName}:History is {options.History}. Use 00:00:00 to 455.00:00:00 (CloudWatch keeps 455 days).");
         }
-        else if (options.History > TimeSpan.Zero && options.MetricCadence != MetricCadence.CloudWatch)
-        {
-            errors.Add($"{SimulationOptions.SectionName}:History is {options.History} but MetricCadence is {options.MetricCadence}, which keeps one hour. Set {SimulationOptions.SectionName}:MetricCadence to CloudWatch, or History to 00:00:00.");
-        }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -20,11 +20,11 @@ public static class TwinCommand
           --port PORT             port on 127.0.0.1 to listen on (0 picks a free one; the endpoint is printed)
           --seed N                random seed of the twin (default 1)
           --speed S               virtual seconds per real second, 0.1 to 10000 (default 1: real time)
-          --cadence C             how CloudWatch delivers metrics: immediate (default: every second at once, an hour kept)
-                                  or cloudwatch (AWS's: 1-minute standard metrics 1-3 minutes late and revised, 1-second
-                                  canaries, retention tiers of 3 h, 15 d, 63 d and 455 d); config Simulation:MetricCadence
-          --history D.HH:MM:SS    metric history before the start, up to 455.00:00:00 (needs --cadence cloudwatch);
-                                  config Simulation:History
+          --cadence C             how CloudWatch delivers metrics: cloudwatch (default: AWS's 1-minute standard metrics
+                                  1-3 minutes late and revised, 1-second canaries, retention tiers of 3 h, 15 d, 63 d and
+                                  455 d) or immediate (every second at once, an hour kept); config Simulation:MetricCadence
+          --history D.HH:MM:SS    metric history before the start, up to 455.00:00:00 (default 1.00:00:00; the
+                                  cloudwatch cadence only); config Simulation:History
           --write-settings FILE   write the appsettings JSON a console needs to run in AWS mode against this twin
           --config FILE           JSON configuration with Estate and Simulation sections (as for simulate)
           --verbose               log every request to stderr

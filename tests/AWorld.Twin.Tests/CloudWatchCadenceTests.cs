@@ -368,7 +368,7 @@ public class CloudWatchCadenceTests(ITestOutputHelper output)
     public async Task ImmediateCadence_ServesEverySecondAtOnce_ForAnHour()
     {
         var twin = Twins.Create(7);
-        Assert.Equal(MetricCadence.Immediate, new SimulationOptions().MetricCadence);
+        Assert.Equal(MetricCadence.CloudWatch, new SimulationOptions().MetricCadence);
         twin.Run(TimeSpan.FromMinutes(65));
         var requests = Series(twin, Region, EstateMetric.ApiRequests);
 
@@ -383,11 +383,11 @@ public class CloudWatchCadenceTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(MetricCadence.Immediate, 1, false)]
+    [InlineData(MetricCadence.Immediate, 1, true)]
     [InlineData(MetricCadence.CloudWatch, 455, true)]
     [InlineData(MetricCadence.CloudWatch, 456, false)]
     [InlineData(MetricCadence.CloudWatch, -1, false)]
-    public void Validator_BoundsHistory_AndNeedsTheCloudWatchCadence(MetricCadence cadence, int days, bool valid)
+    public void Validator_BoundsHistory(MetricCadence cadence, int days, bool valid)
     {
         var result = new SimulationOptionsValidator().Validate(null, new SimulationOptions { MetricCadence = cadence, History = TimeSpan.FromDays(days) });
         Assert.Equal(valid, result.Succeeded);

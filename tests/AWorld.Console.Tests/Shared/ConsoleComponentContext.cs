@@ -41,6 +41,7 @@ public sealed class ConsoleComponentContext : BunitContext
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Simulation:Seed"] = "5",
+            ["Simulation:MetricCadence"] = "Immediate",
             ["Anomalies:Detector:LearningPoints"] = "300",
         }).Build();
         Services.AddAWorldCore(configuration).AddTwinEstate(configuration);

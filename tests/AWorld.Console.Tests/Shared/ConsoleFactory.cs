@@ -33,7 +33,8 @@ public sealed class ConsoleFactory : WebApplicationFactory<Program>
     /// <summary>Starts at the real present so that bearer tokens (validated against the wall clock) stay valid.</summary>
     public FakeTimeProvider Time { get; }
 
-    public Dictionary<string, string?> Settings { get; } = [];
+    /// <summary>Settings over the console's own; the twin on its Immediate cadence unless a test says otherwise.</summary>
+    public Dictionary<string, string?> Settings { get; } = new() { ["Simulation:MetricCadence"] = "Immediate" };
 
     /// <summary>Advances the fake clock second by second, letting the driver advance the twin and poll each time.</summary>
     public async Task AdvanceAsync(TimeSpan duration)

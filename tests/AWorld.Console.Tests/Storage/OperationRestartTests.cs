@@ -22,7 +22,7 @@ public sealed class OperationRestartTests : IDisposable
     private static readonly DateTimeOffset Start = new(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
     private readonly string _database = Path.Combine(Path.GetTempPath(), $"aworld-restart-{Guid.NewGuid():N}.db");
     private readonly FakeTimeProvider _time = new(Start);
-    private readonly EstateTwin _twin = new(EstateTopology.Default, new SimulationOptions { Seed = 11 }, Start);
+    private readonly EstateTwin _twin = new(EstateTopology.Default, new SimulationOptions { Seed = 11, MetricCadence = MetricCadence.Immediate }, Start);
     private readonly List<ServiceProvider> _processes = [];
 
     public OperationRestartTests()

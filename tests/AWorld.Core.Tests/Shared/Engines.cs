@@ -15,8 +15,15 @@ namespace AWorld.Core.Tests.Shared;
 /// </summary>
 internal static class Engines
 {
+    /// <summary>
+    /// Settings over the engine's defaults, on the twin's Immediate cadence (every series every second, final at once) so
+    /// that tests of the engines see effects to the second; tests of CloudWatch time set <c>Simulation:MetricCadence</c>.
+    /// </summary>
     public static IConfiguration Configuration(params (string Key, string? Value)[] settings) =>
-        new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
+        new ConfigurationBuilder()
+            .AddInMemoryCollection([new KeyValuePair<string, string?>("Simulation:MetricCadence", "Immediate")])
+            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+            .Build();
 
     /// <summary>
     /// The engine on <paramref name="time"/>: the twin starts at its present and moves when the loop (or a test) advances

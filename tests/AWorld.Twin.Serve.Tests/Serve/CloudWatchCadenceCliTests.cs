@@ -77,5 +77,5 @@ public sealed class CloudWatchCadenceTwin : ServedTwin
 {
     protected override double Speed => 5;
 
-    protected override IEnumerable<string> MoreArguments(string directory) => ["--cadence", "cloudwatch"];
+    protected override string Cadence => "cloudwatch";
 }

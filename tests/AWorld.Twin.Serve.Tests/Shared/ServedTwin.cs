@@ -23,6 +23,9 @@ public abstract partial class ServedTwin : IAsyncLifetime
     /// <summary>Virtual seconds per real second the twin runs at.</summary>
     protected abstract double Speed { get; }
 
+    /// <summary>How the served CloudWatch delivers: every second at once unless a fixture asks for CloudWatch's own time.</summary>
+    protected virtual string Cadence => "immediate";
+
     /// <summary>More arguments for <c>twin serve</c> (e.g. <c>--config FILE</c>), given a folder the fixture removes at the end.</summary>
     protected virtual IEnumerable<string> MoreArguments(string directory) => [];
 
@@ -58,7 +61,7 @@ public abstract partial class ServedTwin : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { dll, "twin", "serve", "--port", "0", "--speed", Speed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--write-settings", SettingsFile }.Concat(MoreArguments(_directory)))
+        foreach (var arg in new[] { dll, "twin", "serve", "--port", "0", "--speed", Speed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--write-settings", SettingsFile, "--cadence", Cadence }.Concat(MoreArguments(_directory)))
         {
             start.ArgumentList.Add(arg);
         }

@@ -34,7 +34,7 @@ public sealed class TwinCommandTests
     [InlineData(new[] { "twin", "serve", "--port", "0", "--speed", "0" }, "--speed '0' is not a number from 0.1 to 10000")]
     [InlineData(new[] { "twin", "serve", "--port", "0", "--cadence", "hourly" }, "--cadence 'hourly' is not immediate or cloudwatch")]
     [InlineData(new[] { "twin", "serve", "--port", "0", "--history", "two weeks" }, "--history 'two weeks' is not a duration")]
-    [InlineData(new[] { "twin", "serve", "--port", "0", "--history", "1.00:00:00" }, "Simulation:History is 1.00:00:00 but MetricCadence is Immediate")]
+    [InlineData(new[] { "twin", "serve", "--port", "0", "--history", "456.00:00:00" }, "Simulation:History is 456.00:00:00")]
     [InlineData(new[] { "twin", "serve", "--port", "0", "--colour" }, "unknown argument '--colour'")]
     [InlineData(new[] { "twin", "start" }, "unknown subcommand 'start'")]
     public async Task BadArguments_ExitTwo_NamingTheArgument(string[] args, string message)
