@@ -36,10 +36,13 @@ public sealed partial class EstateTwin
 
     Task<ChangeInfo> ITrafficRouter.ChangeWeightsAsync(IReadOnlyList<WeightChange> changes, string comment, CancellationToken cancellationToken)
     {
+        ChangeInfo change;
         lock (_gate)
         {
-            return Task.FromResult(_dns.Submit(changes, comment, StartTime.AddSeconds(_second), _options.DnsChangePropagation));
+            change = _dns.Submit(changes, comment, StartTime.AddSeconds(_second), _options.DnsChangePropagation);
         }
+
+        return Task.FromResult(Changed(change));
     }
 
     Task<ChangeInfo> ITrafficRouter.GetChangeAsync(string changeId, CancellationToken cancellationToken)
@@ -68,10 +71,13 @@ public sealed partial class EstateTwin
 
     Task<TableDescription> IGlobalTableAdmin.RestoreTableToPointInTimeAsync(RestoreTableToPointInTimeRequest request, CancellationToken cancellationToken)
     {
+        TableDescription table;
         lock (_gate)
         {
-            return Task.FromResult(_tables.Restore(request, StartTime.AddSeconds(_second), IsDown(request.Region), ContentAt));
+            table = _tables.Restore(request, StartTime.AddSeconds(_second), IsDown(request.Region), ContentAt);
         }
+
+        return Task.FromResult(Changed(table));
     }
 
     Task<double> ITrafficObserver.SentShareAsync(string region, CancellationToken cancellationToken)
@@ -105,9 +111,9 @@ public sealed partial class EstateTwin
             {
                 limits.Remove(client);
             }
-
-            return Task.CompletedTask;
         }
+
+        return Changed(Task.CompletedTask);
     }
 
     Task<double> IRegionScaler.GetScaleAsync(string region, CancellationToken cancellationToken)
@@ -124,8 +130,9 @@ public sealed partial class EstateTwin
         {
             ThrowIfDown(region, "Lambda");
             _models[Estate.Region(region).Index].Scale = scale;
-            return Task.CompletedTask;
         }
+
+        return Changed(Task.CompletedTask);
     }
 
     Task<string> ITableRouting.GetActiveTableAsync(string table, string region, CancellationToken cancellationToken)
@@ -142,8 +149,9 @@ public sealed partial class EstateTwin
         {
             _tables.Describe(physicalTable, region, StartTime.AddSeconds(_second), IsDown(region));
             _activeTables[(table, region)] = physicalTable;
-            return Task.CompletedTask;
         }
+
+        return Changed(Task.CompletedTask);
     }
 
     Task<ActiveFault> IFaultInjector.InjectAsync(FaultSpec spec, string? injectedBy, CancellationToken cancellationToken) =>
@@ -151,10 +159,13 @@ public sealed partial class EstateTwin
 
     Task<bool> IFaultInjector.ClearAsync(string faultId, CancellationToken cancellationToken)
     {
+        bool cleared;
         lock (_gate)
         {
-            return Task.FromResult(_faults.Clear(faultId, StartTime.AddSeconds(_second)));
+            cleared = _faults.Clear(faultId, StartTime.AddSeconds(_second));
         }
+
+        return Task.FromResult(cleared ? Changed(cleared) : cleared);
     }
 
     Task<IReadOnlyList<ActiveFault>> IFaultInjector.ListAsync(CancellationToken cancellationToken)
@@ -177,10 +188,13 @@ public sealed partial class EstateTwin
             throw new ArgumentException($"Cannot inject {spec.Kind.ToString().ToLowerInvariant()}: {problem}.", nameof(spec));
         }
 
+        ActiveFault fault;
         lock (_gate)
         {
-            return _faults.Add(spec, StartTime.AddSeconds(_second), injectedBy);
+            fault = _faults.Add(spec, StartTime.AddSeconds(_second), injectedBy);
         }
+
+        return Changed(fault);
     }
 
     /// <summary>Every fault injected so far, with its actual end.</summary>

@@ -67,4 +67,16 @@ public sealed class SimulationOptions
 
     /// <summary>How long a Route 53 record change takes to reach every name server.</summary>
     public TimeSpan DnsChangePropagation { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How often (real time) the live console writes the twin's state to <c>twin-state.json</c> in its data directory;
+    /// it also writes it on a graceful stop and after every call that changes the estate. Headless runs never write it.
+    /// </summary>
+    public TimeSpan SaveInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// After a restart the twin simulates the virtual time that passed while the console was down (real time × Speed),
+    /// at most this much; beyond it the clock jumps forward without simulating the rest.
+    /// </summary>
+    public TimeSpan MaxCatchUp { get; set; } = TimeSpan.FromDays(1);
 }
