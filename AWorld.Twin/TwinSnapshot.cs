@@ -72,7 +72,7 @@ public sealed record TwinSnapshot
     {
         using (var document = ParseOrThrow(json))
         {
-            if (!document.RootElement.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number)
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number)
             {
                 throw new InvalidDataException("it has no format version");
             }
