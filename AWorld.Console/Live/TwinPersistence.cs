@@ -93,8 +93,11 @@ public sealed partial class TwinStateFile(DataDirectory data, TimeProvider time,
         }
     }
 
-    /// <summary>Writes the snapshot (stamped with the real time) atomically; a failure is logged, never thrown.</summary>
-    public void Save(TwinSnapshot snapshot)
+    /// <summary>
+    /// Takes a snapshot and writes it (stamped with the real time) atomically; a failure is logged, never thrown. The
+    /// snapshot is taken under the file's lock, so that a save begun earlier never overwrites a newer state.
+    /// </summary>
+    public void Save(Func<TwinSnapshot> snapshot)
     {
         lock (_gate)
         {
@@ -107,7 +110,7 @@ public sealed partial class TwinStateFile(DataDirectory data, TimeProvider time,
             var temporary = Path + ".tmp";
             try
             {
-                var bytes = (snapshot with { SavedAt = time.GetUtcNow() }).Serialize();
+                var bytes = (snapshot() with { SavedAt = time.GetUtcNow() }).Serialize();
                 using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
                 {
                     stream.Write(bytes);
@@ -287,7 +290,7 @@ public sealed partial class TwinStateSaver(
         }
     }
 
-    private void Save() => file.Save(twin.Snapshot());
+    private void Save() => file.Save(twin.Snapshot);
 
     [LoggerMessage(EventId = 2109, Level = LogLevel.Information, Message = "Caught the twin up by {VirtualTime} of virtual time in {Milliseconds:F0} ms.")]
     private static partial void LogCaughtUp(ILogger logger, TimeSpan virtualTime, double milliseconds);
