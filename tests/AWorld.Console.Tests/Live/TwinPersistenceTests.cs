@@ -4,6 +4,7 @@ using AWorld.Core.Estate;
 using AWorld.Twin;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace AWorld.Console.Tests.Live;
 
