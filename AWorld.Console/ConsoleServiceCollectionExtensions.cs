@@ -168,7 +168,8 @@ public static class ConsoleServiceCollectionExtensions
         return provider switch
         {
             EstateProvider.Aws => services.AddAwsEstate(configuration),
-            _ => services.AddTwinEstate(configuration),
+            // The live console's twin keeps its state in the data directory across restarts.
+            _ => services.AddTwinPersistence().AddTwinEstate(configuration),
         };
     }
 

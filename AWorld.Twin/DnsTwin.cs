@@ -8,7 +8,7 @@ namespace AWorld.Twin;
 /// a region's traffic share is the summed weight of the clients whose cache points at it, so traffic leaves a
 /// region only as caches expire.
 /// </summary>
-internal sealed class DnsTwin
+internal sealed partial class DnsTwin
 {
     private readonly EstateTopology _estate;
     private readonly SimRandom _random;

@@ -39,10 +39,13 @@ public sealed partial class EstateTwin
 
     Task<ChangeInfo> ITrafficRouter.ChangeWeightsAsync(IReadOnlyList<WeightChange> changes, string comment, CancellationToken cancellationToken)
     {
+        ChangeInfo change;
         lock (_gate)
         {
-            return Task.FromResult(_dns.Submit(changes, comment, StartTime.AddSeconds(_second), _options.DnsChangePropagation));
+            change = _dns.Submit(changes, comment, StartTime.AddSeconds(_second), _options.DnsChangePropagation);
         }
+
+        return Task.FromResult(Changed(change));
     }
 
     Task<ChangeInfo> ITrafficRouter.GetChangeAsync(string changeId, CancellationToken cancellationToken)
@@ -71,10 +74,13 @@ public sealed partial class EstateTwin
 
     Task<TableDescription> IGlobalTableAdmin.RestoreTableToPointInTimeAsync(RestoreTableToPointInTimeRequest request, CancellationToken cancellationToken)
     {
+        TableDescription table;
         lock (_gate)
         {
-            return Task.FromResult(_tables.Restore(request, StartTime.AddSeconds(_second), IsDown(request.Region), ContentAt));
+            table = _tables.Restore(request, StartTime.AddSeconds(_second), IsDown(request.Region), ContentAt);
         }
+
+        return Task.FromResult(Changed(table));
     }
 
     Task<double> ITrafficObserver.SentShareAsync(string region, CancellationToken cancellationToken)
@@ -108,9 +114,9 @@ public sealed partial class EstateTwin
             {
                 limits.Remove(client);
             }
-
-            return Task.CompletedTask;
         }
+
+        return Changed(Task.CompletedTask);
     }
 
     Task<double> IRegionScaler.GetScaleAsync(string region, CancellationToken cancellationToken)
@@ -127,8 +133,9 @@ public sealed partial class EstateTwin
         {
             ThrowIfDown(region, "Lambda");
             _models[Estate.Region(region).Index].Scale = scale;
-            return Task.CompletedTask;
         }
+
+        return Changed(Task.CompletedTask);
     }
 
     Task<string> ITableRouting.GetActiveTableAsync(string table, string region, CancellationToken cancellationToken)
@@ -145,8 +152,9 @@ public sealed partial class EstateTwin
         {
             _tables.Describe(physicalTable, region, StartTime.AddSeconds(_second), IsDown(region));
             _activeTables[(table, region)] = physicalTable;
-            return Task.CompletedTask;
         }
+
+        return Changed(Task.CompletedTask);
     }
 
     Task<ActiveFault> IFaultInjector.InjectAsync(FaultSpec spec, string? injectedBy, CancellationToken cancellationToken) =>
@@ -154,10 +162,13 @@ public sealed partial class EstateTwin
 
     Task<bool> IFaultInjector.ClearAsync(string faultId, CancellationToken cancellationToken)
     {
+        bool cleared;
         lock (_gate)
         {
-            return Task.FromResult(_faults.Clear(faultId, StartTime.AddSeconds(_second)));
+            cleared = _faults.Clear(faultId, StartTime.AddSeconds(_second));
         }
+
+        return Task.FromResult(cleared ? Changed(cleared) : cleared);
     }
 
     Task<IReadOnlyList<ActiveFault>> IFaultInjector.ListAsync(CancellationToken cancellationToken)
@@ -180,10 +191,13 @@ public sealed partial class EstateTwin
             throw new ArgumentException($"Cannot inject {spec.Kind.ToString().ToLowerInvariant()}: {problem}.", nameof(spec));
         }
 
+        ActiveFault fault;
         lock (_gate)
         {
-            return _faults.Add(spec, StartTime.AddSeconds(_second), injectedBy);
+            fault = _faults.Add(spec, StartTime.AddSeconds(_second), injectedBy);
         }
+
+        return Changed(fault);
     }
 
     /// <summary>Every fault injected so far, with its actual end.</summary>

@@ -3,7 +3,7 @@ using AWorld.Core.Estate;
 namespace AWorld.Twin;
 
 /// <summary>The twin's faults, and their combined effect on each region at the current step.</summary>
-internal sealed class FaultBook
+internal sealed partial class FaultBook
 {
     private readonly EstateTopology _estate;
     private readonly List<ActiveFault> _faults = [];

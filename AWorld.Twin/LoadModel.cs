@@ -14,6 +14,14 @@ internal sealed class LoadModel(SimulationOptions options, SimRandom random)
 
     private double _noise;
 
+    public LoadState Snapshot() => new(_noise, random.Snapshot());
+
+    public void Restore(LoadState state)
+    {
+        _noise = state.Noise;
+        random.Restore(state.Random);
+    }
+
     public double RequestsPerSecond(DateTimeOffset at)
     {
         _noise = (NoisePersistence * _noise) + (NoiseInnovation * random.NextGaussian());

@@ -8,7 +8,7 @@ namespace AWorld.Twin;
 /// into the region into one second of CloudWatch metrics, the requests that failed, and the writes acknowledged.
 /// Noise is AR(1) so that it wanders like real metrics instead of jittering independently.
 /// </summary>
-internal sealed class RegionModel
+internal sealed partial class RegionModel
 {
     private const int TenantCount = 40;
     private const string DefaultStormClient = "tenant-03";

@@ -15,7 +15,7 @@ namespace AWorld.Twin;
 /// and is lost exactly like the application's writes around it. Corrupt writes of a bad deploy are counted per
 /// table the same way; the per-second totals per table let a PITR restore know what it contains.
 /// </remarks>
-internal sealed class ReplicationTwin
+internal sealed partial class ReplicationTwin
 {
     private readonly int _regions;
     private readonly Stream[] _streams;
@@ -404,7 +404,7 @@ internal sealed class ReplicationTwin
     }
 
     /// <summary>A FIFO that can also put a partly delivered batch back at its head.</summary>
-    private sealed class BatchQueue
+    private sealed partial class BatchQueue
     {
         private Batch[] _items = new Batch[16];
         private int _head;

@@ -8,7 +8,7 @@ namespace AWorld.Twin;
 /// interval (each with its own phase); a checker changes its view after <c>FailureThreshold</c> consecutive
 /// results of the other kind; the endpoint is healthy while more than 18% of checkers consider it healthy.
 /// </summary>
-internal sealed class Route53Twin
+internal sealed partial class Route53Twin
 {
     private const double ResponseTimeoutMs = 2000;
 

@@ -5,7 +5,7 @@ namespace AWorld.Twin;
 /// <see cref="Random"/> does not promise. Each component of the twin draws from its own stream so that adding a
 /// fault to one region does not shift the noise of another.
 /// </summary>
-internal sealed class SimRandom
+internal sealed partial class SimRandom
 {
     private ulong _s0;
     private ulong _s1;

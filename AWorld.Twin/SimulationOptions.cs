@@ -82,6 +82,18 @@ public sealed class SimulationOptions
     /// its own seconds and ignores this.
     /// </summary>
     public TimeSpan History { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// How often (real time) the live console writes the twin's state to <c>twin-state.json</c> in its data directory;
+    /// it also writes it on a graceful stop and after every call that changes the estate. Headless runs never write it.
+    /// </summary>
+    public TimeSpan SaveInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// After a restart the twin simulates the virtual time that passed while the console was down (real time × Speed),
+    /// at most this much; beyond it the clock jumps forward without simulating the rest.
+    /// </summary>
+    public TimeSpan MaxCatchUp { get; set; } = TimeSpan.FromDays(1);
 }
 
 /// <summary>How the twin's CloudWatch delivers what the estate published.</summary>

@@ -26,6 +26,16 @@ public sealed class SimulationOptionsValidator : IValidateOptions<SimulationOpti
             errors.Add($"{SimulationOptions.SectionName}:History is {options.History}. Use 00:00:00 to 455.00:00:00 (CloudWatch keeps 455 days).");
         }
 
+        if (options.SaveInterval < TimeSpan.FromSeconds(1) || options.SaveInterval > TimeSpan.FromHours(1))
+        {
+            errors.Add($"{SimulationOptions.SectionName}:SaveInterval is {options.SaveInterval}. Use 00:00:01 to 01:00:00.");
+        }
+
+        if (options.MaxCatchUp < TimeSpan.Zero || options.MaxCatchUp > TimeSpan.FromDays(30))
+        {
+            errors.Add($"{SimulationOptions.SectionName}:MaxCatchUp is {options.MaxCatchUp}. Use 00:00:00 to 30.00:00:00.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

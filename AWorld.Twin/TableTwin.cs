@@ -8,7 +8,7 @@ namespace AWorld.Twin;
 /// before the run, so each replica's window is full: earliest = now − recovery period, latest = now − 5 min.
 /// A restore creates a new table that is CREATING for a time proportional to the source's size.
 /// </summary>
-internal sealed class TableTwin
+internal sealed partial class TableTwin
 {
     /// <summary>DynamoDB's latest restorable time trails the present by about five minutes.</summary>
     public static readonly TimeSpan LatestRestorableLag = TimeSpan.FromMinutes(5);
