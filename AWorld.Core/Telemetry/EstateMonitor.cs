@@ -279,7 +279,7 @@ public sealed class EstateMonitor
                         _checkers[key] = view = new CheckerView();
                     }
 
-                    view.Observe(o, check.FailureThreshold);
+                    view.Observe(o, check.FailureThreshold, TimeSpan.FromSeconds(check.RequestIntervalSeconds));
                 }
             }
             catch (EstateServiceException)
@@ -553,15 +553,22 @@ public sealed class EstateMonitor
 
         public DateTimeOffset CheckedTime { get; private set; } = DateTimeOffset.MinValue;
 
-        public void Observe(HealthCheckObservation o, int failureThreshold)
+        /// <summary>
+        /// Takes a checker's newest probe. Probes between two reads are not seen; when the newest agrees with the last one
+        /// seen, the probes in between are counted as agreeing too (one per request interval), as Route 53 counted them.
+        /// </summary>
+        public void Observe(HealthCheckObservation o, int failureThreshold, TimeSpan requestInterval)
         {
             if (o.CheckedTime <= CheckedTime)
             {
                 return;
             }
 
+            var probes = CheckedTime == DateTimeOffset.MinValue ? 1 : Math.Max(1, (int)Math.Round((o.CheckedTime - CheckedTime) / requestInterval));
             CheckedTime = o.CheckedTime;
-            (_failures, _successes) = o.Success ? (0, _successes + 1) : (_failures + 1, 0);
+            (_failures, _successes) = o.Success
+                ? (0, _successes > 0 ? _successes + probes : 1)
+                : (_failures > 0 ? _failures + probes : 1, 0);
             if (Healthy && _failures >= failureThreshold)
             {
                 Healthy = false;
