@@ -26,6 +26,7 @@ internal static class AnomalyTwinBench
         var day = TimeSpan.FromDays(1);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
+            ["Simulation:MetricCadence"] = "Immediate",
             ["Anomalies:MaxEndedEvents"] = "100000",
             ["Anomalies:RecentWindow"] = "00:01:00",
         }).Build();

@@ -33,6 +33,7 @@ internal static class DrillBench
         var restoreTimeout = args.Int("restore-timeout", 360, 1, 2880);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
+            ["Simulation:MetricCadence"] = "Immediate",
             ["Operations:RestoreTimeout"] = TimeSpan.FromMinutes(restoreTimeout).ToString("c", CultureInfo.InvariantCulture),
         }).Build();
         var runner = new ServiceCollection().AddAWorldCore(configuration).AddTwinEstate(configuration).BuildServiceProvider().GetRequiredService<DrillRunner>();

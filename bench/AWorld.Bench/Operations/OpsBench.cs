@@ -343,7 +343,7 @@ internal sealed class EngineWorld : IDisposable
         }
 
         // The console's engine from its own registration, on a manual clock, over the console's SQLite stores (timed).
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Operations:Cooldown"] = "00:00:00" }).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Operations:Cooldown"] = "00:00:00", ["Simulation:MetricCadence"] = "Immediate" }).Build();
         AuditStore = new TimedAuditStore(new EfAuditStore(contexts), Calls);
         var operations = new TimedOperationStore(new EfOperationStore(contexts), Calls);
         _world = HeadlessEstate.Create(configuration, new TwinSandbox(), seed, configure: services =>
