@@ -465,20 +465,39 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
             model.PrepareHistory(first, minutes);
         }
 
+        // Each region's share wanders as clients re-resolve: minute means around the steady share, back to the start's.
+        const ulong ShareSalt = 0x4170;
         var shares = _dns.Share.ToArray();
+        var steady = _dns.SteadyShares();
+        var shareNoise = new float[shares.Length][];
+        for (var r = 0; r < shares.Length; r++)
+        {
+            var p = steady[r];
+            var (variance, next) = MinuteNoise.BlockMoments(k => _dns.ShareAutocovariance(p, k), 60);
+            var persistence = variance > 0 ? next / variance : 0;
+            var innovation = Math.Sqrt(variance * (1 - (persistence * persistence)));
+            shareNoise[r] = new float[minutes];
+            var x = shares[r] - p;
+            for (var k = minutes - 1; k >= 0; k--)
+            {
+                x = (persistence * x) + (innovation * SimHash.Normal(Seed, ShareSalt, first + k, r));
+                shareNoise[r][k] = (float)Math.Clamp(p + x, 0, 1);
+            }
+        }
+
         var row = new MetricAggregate[_metrics.Series.Length];
         var (lagMean, lagSd) = ReplicationDelayMoments(_options.ReplicationMedianDelayMs);
         var lagLow = Math.Max(80, _options.ReplicationMedianDelayMs * Math.Exp(-0.35 * 2.4));
         var lagHigh = Math.Min(980, _options.ReplicationMedianDelayMs * Math.Exp(0.35 * 2.4));
         for (var k = 0L; k < minutes; k++)
         {
-            HistoryRow(first + k, noise[k] + (demand.WithinVariance / 2));
+            HistoryRow(first + k, noise[k] + (demand.WithinVariance / 2), r => shareNoise[r][k]);
             _metrics.WriteMinute(first + k, row);
         }
 
         if (into > 0)
         {
-            HistoryRow(startMinute, 0);
+            HistoryRow(startMinute, 0, r => shares[r]);
             _metrics.SetStartMinuteHistory(row, (int)into);
         }
 
@@ -487,14 +506,14 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
             model.EndHistory();
         }
 
-        void HistoryRow(long minute, double demandNoise)
+        void HistoryRow(long minute, double demandNoise, Func<int, double> share)
         {
             var at = DateTimeOffset.FromUnixTimeSeconds((minute * 60) + 30);
             var rps = LoadModel.Baseline(_options, at) * Math.Exp(demandNoise);
             var hour = at.UtcDateTime.TimeOfDay.TotalHours;
             for (var r = 0; r < _models.Length; r++)
             {
-                _models[r].HistoryMinute(minute, hour, rps * shares[r], row);
+                _models[r].HistoryMinute(minute, hour, rps * share(r), row);
             }
 
             // Each second's replication delay is drawn afresh: a minute's mean spreads as an independent draw's over √60.

@@ -272,12 +272,14 @@ public class CloudWatchCadenceTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public async Task History_VariesFromMinuteToMinuteLikeLiveMinutes()
+    [Theory]
+    [InlineData(7)]
+    [InlineData(8)]
+    public async Task History_VariesFromMinuteToMinuteLikeLiveMinutes(long seed)
     {
         // Live from a Tuesday 10:00; history's Monday 10:00 to 12:00 has the same daily curve.
         var start = new DateTimeOffset(2026, 1, 6, 10, 0, 0, TimeSpan.Zero);
-        var twin = CloudWatchTwin(history: TimeSpan.FromDays(1), start: start);
+        var twin = CloudWatchTwin(seed, history: TimeSpan.FromDays(1), start: start);
         twin.Run(TimeSpan.FromMinutes(125));
         var metrics = new[]
         {
