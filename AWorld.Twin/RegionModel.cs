@@ -241,6 +241,7 @@ internal sealed class RegionModel
 
     private const ulong HistoryNoiseSalt = 0x4200;
     private const ulong HistoryCountSalt = 0x4300;
+    private const ulong HistoryStreamBase = 0x4849_5354_0000_0000;
     private float[][]? _history;
     private long _historyFirst;
 
@@ -335,8 +336,7 @@ internal sealed class RegionModel
         PutSum(EstateMetric.Api5xx, errors5xx + Math.Round(60 * throttles));
         PutSum(EstateMetric.LambdaErrors, lambdaErrors);
         PutSum(EstateMetric.LambdaThrottles, Math.Round(60 * throttles));
-        var lambdaConcurrency = Math.Min(concurrency, limit);
-        Put(EstateMetric.LambdaConcurrency, lambdaConcurrency, Math.Max(0, lambdaConcurrency - Spread(lambdaConcurrency) - (0.3 * concurrency)), Math.Min(limit, lambdaConcurrency + Spread(lambdaConcurrency) + (0.3 * concurrency)), true);
+        PutConcurrency();
         PutSum(EstateMetric.DynamoReadCapacity, Math.Round(rcu));
         PutSum(EstateMetric.DynamoWriteCapacity, wcu);
         Put(EstateMetric.DynamoThrottledRequests, 0, 0, 0, true);
@@ -353,6 +353,34 @@ internal sealed class RegionModel
             Count = 60,
         };
         Put(EstateMetric.CanaryLatency, canary, canary * 0.6, canary * 1.6, true);
+
+        // Lambda's concurrency is read as its Maximum: the seconds inside the minute, drawn as the latency noise's path
+        // around its minute mean and each second's Poisson count, from a stream of this minute's own.
+        void PutConcurrency()
+        {
+            var random = new SimRandom(_seed, HistoryStreamBase ^ unchecked((ulong)minute << 8) ^ (ulong)_region);
+            Span<double> path = stackalloc double[60];
+            var d = Math.Sqrt(LatencyMinute.SecondVariance) * random.NextGaussian();
+            var pathMean = 0.0;
+            for (var s = 0; s < 60; s++)
+            {
+                d = (LatencyPhi * d) + (LatencySigma * random.NextGaussian());
+                path[s] = d;
+                pathMean += d / 60;
+            }
+
+            double sum = 0, min = double.MaxValue, max = 0;
+            for (var s = 0; s < 60; s++)
+            {
+                var count = Math.Max(0, rps + (Math.Sqrt(rps) * random.NextGaussian()));
+                var perSecond = Math.Round(Math.Min(limit, count * 0.75 * 28 * queueing * Math.Exp(latencyNoise + path[s] - pathMean) / 1000));
+                sum += perSecond;
+                min = Math.Min(min, perSecond);
+                max = Math.Max(max, perSecond);
+            }
+
+            row[_slots[(int)EstateMetric.LambdaConcurrency]] = new MetricAggregate { Sum = (float)sum, Min = (float)min, Max = (float)max, Count = 60 };
+        }
 
         double Noise(int i) => _history is { } h && k >= 0 && k < h[i].Length ? h[i][k] : 0;
 
