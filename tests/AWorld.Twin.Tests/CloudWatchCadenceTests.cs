@@ -285,7 +285,7 @@ public class CloudWatchCadenceTests(ITestOutputHelper output)
         {
             EstateMetric.ApiRequests, EstateMetric.ApiLatencyP50, EstateMetric.ApiLatencyP99, EstateMetric.LambdaDuration,
             EstateMetric.Api5xx, EstateMetric.Api4xx, EstateMetric.LambdaErrors, EstateMetric.DynamoReadCapacity,
-            EstateMetric.DynamoWriteCapacity, EstateMetric.MemoryDbCpu, EstateMetric.MemoryDbConnections,
+            EstateMetric.DynamoWriteCapacity, EstateMetric.MemoryDbCpu, EstateMetric.MemoryDbConnections, EstateMetric.LambdaConcurrency,
             EstateMetric.CanaryLatency, EstateMetric.DynamoReplicationLatency,
         };
         foreach (var metric in metrics)
