@@ -80,6 +80,53 @@ internal sealed partial class DnsTwin
     /// <summary>Share of all client traffic whose cached answer points at each region (sums to 1).</summary>
     public ReadOnlySpan<double> Share => _share;
 
+    /// <summary>
+    /// Each region's long-run share of the traffic with every record healthy and no change pending: what clients drift
+    /// to as they re-resolve (weighted: by weight; failover: the primary).
+    /// </summary>
+    internal double[] SteadyShares()
+    {
+        var shares = new double[_share.Length];
+        if (_estate.Dns.RoutingPolicy == DnsRoutingPolicy.Failover)
+        {
+            for (var r = 0; r < shares.Length; r++)
+            {
+                shares[r] = _failoverRole[r] == FailoverRole.Primary ? 1 : 0;
+            }
+
+            return shares;
+        }
+
+        var total = 0.0;
+        for (var r = 0; r < shares.Length; r++)
+        {
+            total += _hasRecord[r] ? _served[r] : 0;
+        }
+
+        var equal = _hasRecord.Count(h => h);
+        for (var r = 0; r < shares.Length; r++)
+        {
+            shares[r] = !_hasRecord[r] ? 0 : total > 0 ? _served[r] / total : 1.0 / equal;
+        }
+
+        return shares;
+    }
+
+    /// <summary>
+    /// Autocovariance at <paramref name="lag"/> seconds of the share of a region that gets <paramref name="share"/> of the
+    /// answers: each client holds its answer for its hold time, then draws afresh.
+    /// </summary>
+    internal double ShareAutocovariance(double share, int lag)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < _clientWeight.Length; i++)
+        {
+            sum += _clientWeight[i] * _clientWeight[i] * Math.Max(0, 1 - ((double)lag / _hold[i]));
+        }
+
+        return share * (1 - share) * sum;
+    }
+
     /// <summary>The record's weight in the hosted zone (name servers may still answer with the previous one).</summary>
     public int Weight(int region) => _weights[region];
 

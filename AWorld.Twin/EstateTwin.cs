@@ -444,53 +444,83 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
     private void FillHistory(TimeSpan history)
     {
         const ulong NoiseSalt = 0x4150;
-        const ulong JitterSalt = 0x4160;
+        const ulong LagSalt = 0x4160;
         var startMinute = Math.DivRem(StartTime.ToUnixTimeSeconds(), 60, out var into) - (into < 0 ? 1 : 0);
         into = ((into % 60) + 60) % 60;
         var minutes = (long)Math.Ceiling(history.TotalMinutes);
         var first = startMinute - minutes;
 
-        var persistence = Math.Pow(LoadModel.NoisePersistence, 60);
-        var stationary = LoadModel.NoiseInnovation / Math.Sqrt(1 - (LoadModel.NoisePersistence * LoadModel.NoisePersistence));
-        var innovation = stationary * Math.Sqrt(1 - (persistence * persistence));
+        // The demand noise's minute means: an AR(1) over minutes with their spread and persistence.
+        var demand = MinuteNoise.OfAr1(LoadModel.NoisePersistence, LoadModel.NoiseInnovation);
         var noise = new float[minutes];
         var n = 0.0;
         for (var k = minutes - 1; k >= 0; k--)
         {
-            n = (persistence * n) + (innovation * SimHash.Gaussian(Seed, NoiseSalt, first + k));
+            n = (demand.Persistence * n) + (demand.Innovation * SimHash.Normal(Seed, NoiseSalt, first + k));
             noise[k] = (float)n;
         }
 
+        foreach (var model in _models)
+        {
+            model.PrepareHistory(first, minutes);
+        }
+
+        // Each region's share wanders as clients re-resolve: minute means around the steady share, back to the start's.
+        const ulong ShareSalt = 0x4170;
         var shares = _dns.Share.ToArray();
+        var steady = _dns.SteadyShares();
+        var shareNoise = new float[shares.Length][];
+        for (var r = 0; r < shares.Length; r++)
+        {
+            var p = steady[r];
+            var (variance, next) = MinuteNoise.BlockMoments(k => _dns.ShareAutocovariance(p, k), 60);
+            var persistence = variance > 0 ? next / variance : 0;
+            var innovation = Math.Sqrt(variance * (1 - (persistence * persistence)));
+            shareNoise[r] = new float[minutes];
+            var x = shares[r] - p;
+            for (var k = minutes - 1; k >= 0; k--)
+            {
+                x = (persistence * x) + (innovation * SimHash.Normal(Seed, ShareSalt, first + k, r));
+                shareNoise[r][k] = (float)Math.Clamp(p + x, 0, 1);
+            }
+        }
+
         var row = new MetricAggregate[_metrics.Series.Length];
-        var lag = _options.ReplicationMedianDelayMs * Math.Exp(0.35 * 0.35 / 2);
+        var (lagMean, lagSd) = ReplicationDelayMoments(_options.ReplicationMedianDelayMs);
+        var lagLow = Math.Max(80, _options.ReplicationMedianDelayMs * Math.Exp(-0.35 * 2.4));
+        var lagHigh = Math.Min(980, _options.ReplicationMedianDelayMs * Math.Exp(0.35 * 2.4));
         for (var k = 0L; k < minutes; k++)
         {
-            HistoryRow(first + k, noise[k]);
+            HistoryRow(first + k, noise[k] + (demand.WithinVariance / 2), r => shareNoise[r][k]);
             _metrics.WriteMinute(first + k, row);
         }
 
         if (into > 0)
         {
-            HistoryRow(startMinute, 0);
+            HistoryRow(startMinute, 0, r => shares[r]);
             _metrics.SetStartMinuteHistory(row, (int)into);
         }
 
-        void HistoryRow(long minute, double demandNoise)
+        foreach (var model in _models)
+        {
+            model.EndHistory();
+        }
+
+        void HistoryRow(long minute, double demandNoise, Func<int, double> share)
         {
             var at = DateTimeOffset.FromUnixTimeSeconds((minute * 60) + 30);
-            var demand = LoadModel.Baseline(_options, at) * Math.Exp(demandNoise);
+            var rps = LoadModel.Baseline(_options, at) * Math.Exp(demandNoise);
             var hour = at.UtcDateTime.TimeOfDay.TotalHours;
-            double Jitter(int slot) => 1 + (0.02 * (SimHash.Unit(Seed, JitterSalt, slot, minute) - 0.5));
             for (var r = 0; r < _models.Length; r++)
             {
-                _models[r].HistoryMinute(hour, demand * shares[r], Jitter, row);
+                _models[r].HistoryMinute(minute, hour, rps * share(r), row);
             }
 
+            // Each second's replication delay is drawn afresh: a minute's mean spreads as an independent draw's over √60.
             foreach (var slot in _replicationSlots)
             {
-                var value = lag * Jitter(slot);
-                row[slot] = new MetricAggregate { Sum = (float)(value * 60), Min = (float)(value * 0.4), Max = (float)(value * 2), Count = 60 };
+                var value = lagMean + (lagSd / Math.Sqrt(60) * SimHash.Normal(Seed, LagSalt, slot, minute));
+                row[slot] = new MetricAggregate { Sum = (float)(value * 60), Min = (float)Math.Min(value, lagLow), Max = (float)Math.Max(value, lagHigh), Count = 60 };
             }
 
             for (var r = 0; r < _healthStatusSlots.Length; r++)
@@ -499,6 +529,23 @@ public sealed partial class EstateTwin : ITelemetrySource, IHealthSource, ITraff
                 row[_healthPercentSlots[r]] = new MetricAggregate { Sum = 6000, Min = 100, Max = 100, Count = 60 };
             }
         }
+    }
+
+    /// <summary>Mean and standard deviation (ms) of one second's replication delay: lognormal around the median, clamped as <see cref="ReplicationTwin"/> does.</summary>
+    private static (double Mean, double Sd) ReplicationDelayMoments(double medianMs)
+    {
+        double weight = 0, sum = 0, squares = 0;
+        for (var z = -8.0; z <= 8.0; z += 0.01)
+        {
+            var w = Math.Exp(-z * z / 2);
+            var delay = Math.Clamp(medianMs * Math.Exp(0.35 * z), 80, 980);
+            weight += w;
+            sum += w * delay;
+            squares += w * delay * delay;
+        }
+
+        var mean = sum / weight;
+        return (mean, Math.Sqrt(Math.Max(0, (squares / weight) - (mean * mean))));
     }
 
     /// <summary>Bytes the twin's CloudWatch holds per store (1-second ring, minute, 5-minute and hourly tiers).</summary>

@@ -109,11 +109,11 @@ internal sealed partial class RegionModel
     /// </summary>
     public (double Failed, long Writes) Step(long second, double hourOfDay, double sentRps, FaultBook faults, MetricRecorder recorder)
     {
-        _latencyNoise = (0.97 * _latencyNoise) + (0.03 * _random.NextGaussian());
-        _tailNoise = (0.9 * _tailNoise) + (0.15 * _random.NextGaussian());
-        _readNoise = (0.95 * _readNoise) + (0.04 * _random.NextGaussian());
-        _cpuNoise = (0.98 * _cpuNoise) + (0.4 * _random.NextGaussian());
-        _memoryNoise = (0.995 * _memoryNoise) + (0.05 * _random.NextGaussian());
+        _latencyNoise = (LatencyPhi * _latencyNoise) + (LatencySigma * _random.NextGaussian());
+        _tailNoise = (TailPhi * _tailNoise) + (TailSigma * _random.NextGaussian());
+        _readNoise = (ReadPhi * _readNoise) + (ReadSigma * _random.NextGaussian());
+        _cpuNoise = (CpuPhi * _cpuNoise) + (CpuSigma * _random.NextGaussian());
+        _memoryNoise = (MemoryPhi * _memoryNoise) + (MemorySigma * _random.NextGaussian());
 
         LastSentRps = sentRps;
         if (faults.Outage[_region])
@@ -210,69 +210,234 @@ internal sealed partial class RegionModel
     }
 
     private const ulong CanarySalt = 0xCA9A;
+
+    // The noises' per-second persistence and innovation.
+    private const double LatencyPhi = 0.97;
+    private const double LatencySigma = 0.03;
+    private const double TailPhi = 0.9;
+    private const double TailSigma = 0.15;
+    private const double ReadPhi = 0.95;
+    private const double ReadSigma = 0.04;
+    private const double CpuPhi = 0.98;
+    private const double CpuSigma = 0.4;
+    private const double MemoryPhi = 0.995;
+    private const double MemorySigma = 0.05;
     private const double CanaryBaseLatencyMs = 7;
+
+    // The per-second AR(1) noises of Step as minute means: what history draws instead of stepping seconds.
+    private static readonly MinuteNoise LatencyMinute = MinuteNoise.OfAr1(LatencyPhi, LatencySigma);
+    private static readonly MinuteNoise TailMinute = MinuteNoise.OfAr1(TailPhi, TailSigma);
+    private static readonly MinuteNoise ReadMinute = MinuteNoise.OfAr1(ReadPhi, ReadSigma);
+    private static readonly MinuteNoise CpuMinute = MinuteNoise.OfAr1(CpuPhi, CpuSigma);
+    private static readonly MinuteNoise MemoryMinute = MinuteNoise.OfAr1(MemoryPhi, MemorySigma);
+
+    /// <summary>The minute mean of exp|tail noise|: its mean, its spread and the correlation of consecutive minutes.</summary>
+    private static readonly Lazy<(double Mean, double Sd, double Persistence)> TailFactor = new(() =>
+    {
+        var (mean, autocovariance) = MinuteNoise.FoldedExpMoments(Math.Sqrt(TailMinute.SecondVariance), TailPhi, 120);
+        var (variance, next) = MinuteNoise.BlockMoments(k => autocovariance[k], 60);
+        return (mean, Math.Sqrt(variance), next / variance);
+    });
+
+    private const ulong HistoryNoiseSalt = 0x4200;
+    private const ulong HistoryCountSalt = 0x4300;
+    private const ulong HistoryStreamBase = 0x4849_5354_0000_0000;
+    private float[][]? _history;
+    private long _historyFirst;
+
+    /// <summary>
+    /// Draws the minute means of the region's five noises for <paramref name="minutes"/> minutes of history from
+    /// <paramref name="first"/>: AR(1)s over minutes with the spread and persistence of the per-second noises' 60-second
+    /// means, run backwards from the start where the live noises begin at 0. Hashed from the seed; moves no random stream.
+    /// </summary>
+    public void PrepareHistory(long first, long minutes)
+    {
+        var tail = TailFactor.Value;
+        var noises = new (double Persistence, double Innovation)[]
+        {
+            (LatencyMinute.Persistence, LatencyMinute.Innovation),
+            (tail.Persistence, Math.Sqrt(1 - (tail.Persistence * tail.Persistence))), // a unit normal, mapped to the factor per minute
+            (ReadMinute.Persistence, ReadMinute.Innovation),
+            (CpuMinute.Persistence, CpuMinute.Innovation),
+            (MemoryMinute.Persistence, MemoryMinute.Innovation),
+        };
+        _historyFirst = first;
+        _history = new float[noises.Length][];
+        for (var i = 0; i < noises.Length; i++)
+        {
+            var values = new float[minutes + 1];
+            var n = 0.0;
+            for (var k = minutes - 1; k >= 0; k--)
+            {
+                n = (noises[i].Persistence * n) + (noises[i].Innovation * SimHash.Normal(_seed, HistoryNoiseSalt + (ulong)(4 * i), first + k, _region));
+                values[k] = (float)n;
+            }
+
+            _history[i] = values;
+        }
+    }
+
+    /// <summary>Forgets the history noises once history is written.</summary>
+    public void EndHistory() => _history = null;
 
     /// <summary>
     /// A healthy minute of this region's own series (no faults, scale 1) when clients send <paramref name="sentRps"/>, as
-    /// <see cref="Step"/> would record it on average: each series' per-second mean, a spread for its minimum and maximum,
-    /// and <paramref name="jitter"/> (a small multiplicative noise) on top. For history, without stepping.
+    /// <see cref="Step"/> would aggregate it: the same formulas with the minute means of the noises drawn by
+    /// <see cref="PrepareHistory"/> (exponentials mean-matched for the spread inside the minute), Poisson minute counts,
+    /// and a plausible minimum and maximum. For history, without stepping.
     /// </summary>
-    public void HistoryMinute(double hourOfDay, double sentRps, Func<int, double> jitter, MetricAggregate[] row)
+    public void HistoryMinute(long minute, double hourOfDay, double sentRps, MetricAggregate[] row)
     {
-        var load = sentRps / _options.RegionCapacityRequestsPerSecond;
+        var k = minute - _historyFirst;
+        var latencyNoise = Noise(0);
+        var tailZ = Noise(1);
+        var readNoise = Noise(2);
+        var cpuNoise = Noise(3);
+        var memoryNoise = Noise(4);
+
+        var requests = Count(0, 60 * sentRps);
+        var rps = requests / 60;
+        var load = rps / _options.RegionCapacityRequestsPerSecond;
         var queueing = 1 + (0.5 * load * load) + (load > 0.85 ? (load - 0.85) * 8 : 0);
 
-        // E[exp(x)] of the AR(1) noises at their stationary spread.
-        var p50 = 28 * queueing * 1.0076;
-        var p99 = Math.Max(135 * Math.Pow(queueing, 1.6) * 1.36, p50);
-        var errorRate = 0.0006 + (load > 1 ? (load - 1) * 0.5 : 0);
+        var latencyFactor = Math.Exp(latencyNoise + (LatencyMinute.WithinVariance / 2));
+        var tail = TailFactor.Value;
+        var tailLog = Math.Log(1 + (tail.Sd * tail.Sd / (tail.Mean * tail.Mean)));
+        var tailFactor = tail.Mean * Math.Exp((Math.Sqrt(tailLog) * tailZ) - (tailLog / 2));
+        var p50 = 28 * queueing * latencyFactor;
+        var p99 = Math.Max(135 * Math.Pow(queueing, 1.6) * latencyFactor * tailFactor, p50);
         var duration = p50 * 0.75;
-        var concurrency = sentRps * duration / 1000;
+        var concurrency = rps * duration / 1000;
         var limit = (double)_options.LambdaConcurrencyLimit;
-        var throttles = concurrency > limit ? sentRps * (1 - (limit / concurrency)) : 0;
-        var invoked = sentRps - throttles;
-        var errors5xx = sentRps * errorRate;
+        var throttles = concurrency > limit ? rps * (1 - (limit / concurrency)) : 0;
+        var invoked = requests - (60 * throttles);
+
+        var errorRate = 0.0006 + (load > 1 ? (load - 1) * 0.5 : 0);
+        var errors5xx = Math.Min(requests, Count(1, requests * errorRate));
+        var errors4xx = Count(2, requests * 0.011);
+        var lambdaErrors = Math.Round(errors5xx * RoundedShare(rps * errorRate, 0.9));
+        var rcu = invoked * 2.2 * Math.Exp(readNoise + (ReadMinute.WithinVariance / 2));
+        var wcu = Count(3, Math.Max(0, invoked - lambdaErrors) * _options.WriteShare);
+        var cpu = Math.Clamp(9 + (48 * load) + cpuNoise, 0, 100);
+        var memory = Math.Clamp(61 + (4 * Math.Sin((hourOfDay / 6 * Math.PI) + _phase)) + memoryNoise, 0, 100);
+        var connections = 140 + (concurrency * 1.4) + (3 * Z(4) / Math.Sqrt(60));
+        var canaryFailures = Count(5, 60 * errorRate);
+        var canary = CanaryBaseLatencyMs * queueing * latencyFactor * Math.Exp(0.15 * 0.15 / 2) * (1 + (0.151 / Math.Sqrt(60) * Z(6)));
+
+        // Within the minute the seconds spread around its mean: about 2.2 of their standard deviations either way.
+        var latencySpread = Math.Exp(2.2 * Math.Sqrt(LatencyMinute.WithinVariance));
+        var tailSpread = Math.Exp(2.2 * Math.Sqrt(LatencyMinute.WithinVariance + TailMinute.WithinVariance));
         var served = sentRps > 0.05;
-
-        Put(EstateMetric.ApiRequests, sentRps, CountSpread(sentRps), true);
-        Put(EstateMetric.ApiLatencyP50, p50, p50 * 0.1, served);
-        Put(EstateMetric.ApiLatencyP99, p99, p99 * 0.4, served);
-        Put(EstateMetric.LambdaDuration, duration, duration * 0.1, served);
-        Put(EstateMetric.Api4xx, sentRps * 0.011, CountSpread(sentRps * 0.011), true);
-        Put(EstateMetric.Api5xx, errors5xx + throttles, CountSpread(errors5xx + throttles), true);
-        Put(EstateMetric.LambdaErrors, errors5xx * 0.9, CountSpread(errors5xx * 0.9), true);
-        Put(EstateMetric.LambdaThrottles, throttles, CountSpread(throttles), true);
-        Put(EstateMetric.LambdaConcurrency, Math.Min(concurrency, limit), 0.1 * concurrency, true);
-        Put(EstateMetric.DynamoReadCapacity, invoked * 2.2 * 1.008, CountSpread(invoked * 2.2) + (0.2 * invoked), true);
-        Put(EstateMetric.DynamoWriteCapacity, invoked * _options.WriteShare, CountSpread(invoked * _options.WriteShare), true);
-        Put(EstateMetric.DynamoThrottledRequests, 0, 0, true);
-        Put(EstateMetric.MemoryDbCpu, Math.Clamp(9 + (48 * load), 0, 100), 4, true);
-        Put(EstateMetric.MemoryDbMemory, Math.Clamp(61 + (4 * Math.Sin((hourOfDay / 6 * Math.PI) + _phase)), 0, 100), 0.2, true);
-        Put(EstateMetric.MemoryDbConnections, 140 + (concurrency * 1.4), 6, true);
-        Put(EstateMetric.CanarySuccess, 1, 0, true);
-        Put(EstateMetric.CanaryLatency, CanaryBaseLatencyMs * queueing * 1.02, CanaryBaseLatencyMs * 0.5, true);
-
-        void Put(EstateMetric metric, double mean, double spread, bool published)
+        PutSum(EstateMetric.ApiRequests, requests);
+        Put(EstateMetric.ApiLatencyP50, p50, p50 / latencySpread, p50 * latencySpread, served);
+        Put(EstateMetric.ApiLatencyP99, p99, Math.Max(p50, p99 / tailSpread), p99 * tailSpread, served);
+        Put(EstateMetric.LambdaDuration, duration, duration / latencySpread, duration * latencySpread, served);
+        PutSum(EstateMetric.Api4xx, errors4xx);
+        PutSum(EstateMetric.Api5xx, errors5xx + Math.Round(60 * throttles));
+        PutSum(EstateMetric.LambdaErrors, lambdaErrors);
+        PutSum(EstateMetric.LambdaThrottles, Math.Round(60 * throttles));
+        PutConcurrency();
+        PutSum(EstateMetric.DynamoReadCapacity, Math.Round(rcu));
+        PutSum(EstateMetric.DynamoWriteCapacity, wcu);
+        Put(EstateMetric.DynamoThrottledRequests, 0, 0, 0, true);
+        var cpuSpread = 2.2 * Math.Sqrt(CpuMinute.WithinVariance);
+        Put(EstateMetric.MemoryDbCpu, cpu, Math.Max(0, cpu - cpuSpread), Math.Min(100, cpu + cpuSpread), true);
+        var memorySpread = 2.2 * Math.Sqrt(MemoryMinute.WithinVariance);
+        Put(EstateMetric.MemoryDbMemory, memory, Math.Max(0, memory - memorySpread), Math.Min(100, memory + memorySpread), true);
+        Put(EstateMetric.MemoryDbConnections, connections, Math.Max(0, connections - 8 - (0.3 * concurrency)), connections + 8 + (0.3 * concurrency), true);
+        row[_slots[(int)EstateMetric.CanarySuccess]] = new MetricAggregate
         {
-            var slot = _slots[(int)metric];
-            if (!published)
+            Sum = (float)(60 - canaryFailures),
+            Min = canaryFailures > 0 ? 0 : 1,
+            Max = canaryFailures < 60 ? 1 : 0,
+            Count = 60,
+        };
+        Put(EstateMetric.CanaryLatency, canary, canary * 0.6, canary * 1.6, true);
+
+        // Lambda's concurrency is read as its Maximum: the seconds inside the minute, drawn as the latency noise's path
+        // around its minute mean and each second's Poisson count, from a stream of this minute's own.
+        void PutConcurrency()
+        {
+            var random = new SimRandom(_seed, HistoryStreamBase ^ unchecked((ulong)minute << 8) ^ (ulong)_region);
+            Span<double> path = stackalloc double[60];
+            var d = Math.Sqrt(LatencyMinute.SecondVariance) * random.NextGaussian();
+            var pathMean = 0.0;
+            for (var s = 0; s < 60; s++)
             {
-                row[slot] = default;
-                return;
+                d = (LatencyPhi * d) + (LatencySigma * random.NextGaussian());
+                path[s] = d;
+                pathMean += d / 60;
             }
 
-            var value = metric is EstateMetric.CanarySuccess ? mean : mean * jitter(slot);
-            row[slot] = new MetricAggregate
+            double sum = 0, min = double.MaxValue, max = 0;
+            for (var s = 0; s < 60; s++)
             {
-                Sum = (float)(value * 60),
-                Min = (float)Math.Max(0, value - spread),
-                Max = (float)(value + spread),
+                var count = Math.Max(0, rps + (Math.Sqrt(rps) * random.NextGaussian()));
+                var perSecond = Math.Round(Math.Min(limit, count * 0.75 * 28 * queueing * Math.Exp(latencyNoise + path[s] - pathMean) / 1000));
+                sum += perSecond;
+                min = Math.Min(min, perSecond);
+                max = Math.Max(max, perSecond);
+            }
+
+            row[_slots[(int)EstateMetric.LambdaConcurrency]] = new MetricAggregate { Sum = (float)sum, Min = (float)min, Max = (float)max, Count = 60 };
+        }
+
+        double Noise(int i) => _history is { } h && k >= 0 && k < h[i].Length ? h[i][k] : 0;
+
+        double Count(int which, double mean) => SimHash.Poisson(mean, _seed, HistoryCountSalt + (ulong)(4 * which), minute, _region);
+
+        double Z(int which) => SimHash.Normal(_seed, HistoryCountSalt + 0x80 + (ulong)(4 * which), minute, _region);
+
+        // A count's minute sum, with the per-second minimum and maximum of a Poisson count: about 2.4 standard deviations out.
+        void PutSum(EstateMetric metric, double sum)
+        {
+            var mean = Math.Max(0, sum) / 60;
+            row[_slots[(int)metric]] = new MetricAggregate
+            {
+                Sum = (float)Math.Max(0, sum),
+                Min = (float)Math.Max(0, Math.Round(mean - Spread(mean))),
+                Max = (float)Math.Round(mean + Spread(mean)),
                 Count = 60,
             };
         }
 
-        // A Poisson count's minimum and maximum over 60 seconds: about 2.4 standard deviations from its mean.
-        static double CountSpread(double mean) => 2.4 * Math.Sqrt(Math.Max(0, mean));
+        void Put(EstateMetric metric, double mean, double min, double max, bool published)
+        {
+            var slot = _slots[(int)metric];
+            row[slot] = published
+                ? new MetricAggregate { Sum = (float)(mean * 60), Min = (float)Math.Min(mean, Math.Max(0, min)), Max = (float)Math.Max(mean, max), Count = 60 }
+                : default;
+        }
+
+        static double Spread(double mean) => 2.4 * Math.Sqrt(Math.Max(0, mean));
+    }
+
+    /// <summary>
+    /// E[Round(share·n)] / E[n] for a Poisson count n of <paramref name="mean"/>: what rounding each second does to a share of
+    /// a small count (Lambda's errors are 0.9 of the 5xx, rounded per second, so nearly all of them when they are few).
+    /// </summary>
+    private static double RoundedShare(double mean, double share)
+    {
+        if (mean <= 0)
+        {
+            return share;
+        }
+
+        if (mean > 200)
+        {
+            return share;
+        }
+
+        var p = Math.Exp(-mean);
+        var total = 0.0;
+        var last = (int)(mean + (10 * Math.Sqrt(mean)) + 10);
+        for (var n = 1; n <= last; n++)
+        {
+            p *= mean / n;
+            total += p * Math.Round(n * share);
+        }
+
+        return total / mean;
     }
 
     private static double[] ZipfShares(int n, double s)

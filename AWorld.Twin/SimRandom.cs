@@ -123,6 +123,44 @@ internal static class SimHash
     public static double Gaussian(long seed, ulong salt, long a, long b = 0) =>
         (Unit(seed, salt, a, b) + Unit(seed, salt + 1, a, b) + Unit(seed, salt + 2, a, b) + Unit(seed, salt + 3, a, b) - 2) * Math.Sqrt(3);
 
+    /// <summary>A standard normal draw (Box–Muller on two hashed uniforms): unbounded tails, for history's minute noise.</summary>
+    public static double Normal(long seed, ulong salt, long a, long b = 0)
+    {
+        var u = 1 - Unit(seed, salt, a, b);
+        var v = Unit(seed, salt + 1, a, b);
+        return Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * v);
+    }
+
+    /// <summary>
+    /// A Poisson count with <paramref name="mean"/> from a hash: exact (inverse distribution) for small means, the normal
+    /// approximation above 50.
+    /// </summary>
+    public static double Poisson(double mean, long seed, ulong salt, long a, long b = 0)
+    {
+        if (mean <= 0)
+        {
+            return 0;
+        }
+
+        if (mean > 50)
+        {
+            return Math.Max(0, Math.Round(mean + (Math.Sqrt(mean) * Normal(seed, salt, a, b))));
+        }
+
+        var u = Unit(seed, salt, a, b);
+        var p = Math.Exp(-mean);
+        var cumulative = p;
+        var k = 0;
+        while (u > cumulative && k < 1000)
+        {
+            k++;
+            p *= mean / k;
+            cumulative += p;
+        }
+
+        return k;
+    }
+
     private static ulong Mix(ulong z)
     {
         z += 0x9E3779B97F4A7C15UL;

@@ -272,6 +272,44 @@ public class CloudWatchCadenceTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData(7)]
+    [InlineData(8)]
+    public async Task History_VariesFromMinuteToMinuteLikeLiveMinutes(long seed)
+    {
+        // Live from a Tuesday 10:00; history's Monday 10:00 to 12:00 has the same daily curve.
+        var start = new DateTimeOffset(2026, 1, 6, 10, 0, 0, TimeSpan.Zero);
+        var twin = CloudWatchTwin(seed, history: TimeSpan.FromDays(1), start: start);
+        twin.Run(TimeSpan.FromMinutes(125));
+        var metrics = new[]
+        {
+            EstateMetric.ApiRequests, EstateMetric.ApiLatencyP50, EstateMetric.ApiLatencyP99, EstateMetric.LambdaDuration,
+            EstateMetric.Api5xx, EstateMetric.Api4xx, EstateMetric.LambdaErrors, EstateMetric.DynamoReadCapacity,
+            EstateMetric.DynamoWriteCapacity, EstateMetric.MemoryDbCpu, EstateMetric.MemoryDbConnections, EstateMetric.LambdaConcurrency,
+            EstateMetric.CanaryLatency, EstateMetric.DynamoReplicationLatency,
+        };
+        foreach (var metric in metrics)
+        {
+            var series = Series(twin, Region, metric);
+            // The first live minutes are left out: the live noises start at 0 and take a while to spread.
+            var live = (await ReadAsync(twin, series, 60, start.AddMinutes(15), start.AddMinutes(120))).Values;
+            var past = (await ReadAsync(twin, series, 60, start.AddDays(-1).AddMinutes(15), start.AddDays(-1).AddMinutes(120))).Values;
+            Assert.Equal(105, live.Length);
+            Assert.Equal(105, past.Length);
+            var (liveSd, pastSd) = (ResidualSd(live), ResidualSd(past));
+            output.WriteLine($"{metric,-28} mean live {live.Average(),9:F2} history {past.Average(),9:F2}; sd around 15 minutes live {liveSd,8:F3} history {pastSd,8:F3} ({pastSd / liveSd:F2})");
+            Assert.InRange(pastSd / liveSd, 1 / 1.5, 1.5);
+            Assert.Equal(live.Average(), past.Average(), 0.06 * live.Average());
+        }
+
+        // The spread around a centred 15-minute mean: the minute-to-minute noise, without the daily curve.
+        static double ResidualSd(double[] values)
+        {
+            var residuals = Enumerable.Range(7, values.Length - 14).Select(i => values[i] - values.Skip(i - 7).Take(15).Average()).ToArray();
+            return Math.Sqrt(residuals.Select(r => r * r).Average());
+        }
+    }
+
     [Fact]
     public async Task History_StartInsideAMinute_MakesThatMinuteWhole()
     {
