@@ -100,16 +100,31 @@ public sealed class AnomalyTracker
                     Close(tracked, at);
                 }
             }
+            else if (tracked.Candidate is { } first && outside && value > point.Upper == first.Value > first.Point.Upper)
+            {
+                // The minute after an alarm is still outside the band, on the same side: the event opens, from the alarm's minute.
+                Open(tracked, first.At, first.Point, first.Value);
+                _store.Append(MarkKey(seriesKey), at, value);
+                tracked.Candidate = null;
+            }
             else if (point.IsAnomalous && outside)
             {
-                var s = tracked.Series;
-                tracked.Quiet = 0;
-                tracked.Open = new AnomalyEvent(
-                    $"{s.Key}@{at.ToUnixTimeMilliseconds()}", s.Key, s.Region, s.Descriptor.Service, s.Descriptor.Metric,
-                    Label(s), s.Descriptor.Unit, at, null, at, point.Score, value, point.Expected, point.Lower, point.Upper);
-                _store.Append(MarkKey(seriesKey), at, value);
+                if (tracked.LastAt is { } last && at - last >= _options.ConfirmSpacing)
+                {
+                    // Minute data: one minute's outlier (a Poisson count, a minute's maximum) pages nobody; wait for the next.
+                    tracked.Candidate = (at, point, value);
+                }
+                else
+                {
+                    Open(tracked, at, point, value);
+                }
+            }
+            else
+            {
+                tracked.Candidate = null;
             }
 
+            tracked.LastAt = at;
             return point;
         }
     }
@@ -163,6 +178,16 @@ public sealed class AnomalyTracker
     private static string Label(SeriesDefinition s) =>
         s.Table is null ? s.Descriptor.Label : $"{s.Descriptor.Label} {s.Table} → {s.ReceivingRegion}";
 
+    private void Open(Tracked tracked, DateTimeOffset at, AnomalyPoint point, double value)
+    {
+        var s = tracked.Series;
+        tracked.Quiet = 0;
+        tracked.Open = new AnomalyEvent(
+            $"{s.Key}@{at.ToUnixTimeMilliseconds()}", s.Key, s.Region, s.Descriptor.Service, s.Descriptor.Metric,
+            Label(s), s.Descriptor.Unit, at, null, at, point.Score, value, point.Expected, point.Lower, point.Upper);
+        _store.Append(MarkKey(s.Key), at, value);
+    }
+
     private void Close(Tracked tracked, DateTimeOffset at)
     {
         _ended.AddFirst(tracked.Open! with { End = at });
@@ -183,6 +208,11 @@ public sealed class AnomalyTracker
         public AnomalyEvent? Open { get; set; }
 
         public int Quiet { get; set; }
+
+        public DateTimeOffset? LastAt { get; set; }
+
+        /// <summary>An alarm on minute data waiting for the next minute to confirm it.</summary>
+        public (DateTimeOffset At, AnomalyPoint Point, double Value)? Candidate { get; set; }
     }
 }
 
@@ -193,6 +223,13 @@ public sealed class AnomalyTrackerOptions
 
     /// <summary>The detector's options, the same for every series. Default: the detector's defaults.</summary>
     public AnomalyDetectorOptions Detector { get; set; } = new();
+
+    /// <summary>
+    /// Points at least this far apart (minute data) must be outside the band twice in a row, the first with the alarm,
+    /// before an event opens, so that one minute's outlier pages nobody; closer points (one-second data) open an event on
+    /// the alarm. Default 1 minute.
+    /// </summary>
+    public TimeSpan ConfirmSpacing { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Points in a row inside the band that end an event. Default 30 (half a minute at 1-second points).</summary>
     public int QuietPoints { get; set; } = 30;

@@ -10,6 +10,11 @@ public sealed class AnomalyTrackerOptionsValidator : IValidateOptions<AnomalyTra
     public ValidateOptionsResult Validate(string? name, AnomalyTrackerOptions options)
     {
         var errors = options.Detector.Validate().Select(e => $"{S}:Detector:{e}").ToList();
+        if (options.ConfirmSpacing <= TimeSpan.Zero)
+        {
+            errors.Add($"{S}:ConfirmSpacing is {options.ConfirmSpacing}; it must be positive, e.g. 00:01:00.");
+        }
+
         if (options.QuietPoints is < 1 or > 100_000)
         {
             errors.Add($"{S}:QuietPoints is {options.QuietPoints}; it must be between 1 and 100000.");

@@ -38,6 +38,7 @@ public sealed class EstateMonitor
     private readonly TimeSpan _healthWindow;
     private readonly QueryGroup[] _groups;
     private readonly Dictionary<string, SeriesDefinition> _byKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, QueryGroup> _groupOf = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Region, string Checker, string Ip), CheckerView> _checkers = [];
     private readonly Dictionary<(int From, int To), SeriesDefinition[]> _lagSeries;
 
@@ -87,6 +88,14 @@ public sealed class EstateMonitor
         }
 
         _groups = [.. ReadGroup.Plan(estate, _timing, _options).Select(g => new QueryGroup(g))];
+        foreach (var group in _groups)
+        {
+            foreach (var series in group.Series)
+            {
+                _groupOf[series.Key] = group;
+            }
+        }
+
         _lagSeries = Series
             .Where(s => s.Descriptor.Metric == EstateMetric.DynamoReplicationLatency)
             .GroupBy(s => (estate.Region(s.Region).Index, estate.Region(s.ReceivingRegion!).Index))
@@ -205,7 +214,9 @@ public sealed class EstateMonitor
             return Clamp(now - (latest.At + (2 * period) + DelayOf(series) + every));
         }
 
-        var due = (_started ?? now) + period + DelayOf(series) + every;
+        // Nothing read yet: due once the first period could have arrived, or at once if reading it fails.
+        var failing = _groupOf.TryGetValue(series.Key, out var group) && group.Error is not null;
+        var due = (_started ?? now) + (failing ? TimeSpan.Zero : period + DelayOf(series) + every);
         return now > due ? now - due : null;
     }
 
@@ -529,7 +540,8 @@ public sealed class EstateMonitor
     private (double Sum, double Mean, int Count, double Max) Window(string region, EstateMetric metric, DateTimeOffset after, DateTimeOffset until) =>
         _store.Window(MetricCatalog.SeriesKey(region, metric), after, until);
 
-    private string? GroupError(string region) => _groups.FirstOrDefault(g => g.Region == region)?.Error;
+    /// <summary>The last read error of the region's own AWS metrics.</summary>
+    private string? GroupError(string region) => _groupOf.GetValueOrDefault(MetricCatalog.SeriesKey(region, EstateMetric.ApiRequests))?.Error;
 
     private static TimeSpan Clamp(TimeSpan t) => t < TimeSpan.Zero ? TimeSpan.Zero : t;
 

@@ -19,6 +19,37 @@ public sealed class AnomalyTrackerTests
     }
 
     [Fact]
+    public void MinuteData_OneMinutesOutlier_OpensNoEvent_TwoInARow_OpenOneFromTheFirst()
+    {
+        var store = new SeriesStore();
+        var tracker = new AnomalyTracker(store, new AnomalyTrackerOptions { Detector = new AnomalyDetectorOptions { LearningPoints = Learn }, QuietPoints = 30 });
+        store.Register(_errors.Key);
+        tracker.Register(_errors);
+        DateTimeOffset Minute(int i) => AnomalyFeed.Start.AddMinutes(i);
+        var i = 0;
+        for (; i < 2 * Learn; i++)
+        {
+            tracker.Observe(_errors.Key, Minute(i), AnomalyFeed.Calm(i));
+        }
+
+        // One minute far out, then back: a minute's outlier pages nobody.
+        Assert.True(tracker.Observe(_errors.Key, Minute(i++), 5_000)!.Value.IsAnomalous);
+        for (var end = i + 60; i < end; i++)
+        {
+            tracker.Observe(_errors.Key, Minute(i), AnomalyFeed.Calm(i));
+        }
+
+        Assert.Empty(tracker.All());
+
+        // Two minutes out in a row: one event, from the first.
+        var first = Minute(i);
+        tracker.Observe(_errors.Key, Minute(i++), 5_000);
+        tracker.Observe(_errors.Key, Minute(i++), 5_000);
+        var open = Assert.Single(tracker.All());
+        Assert.Equal(first, open.Start);
+    }
+
+    [Fact]
     public void CalmSeries_KeepsABandAroundItsValues_AndRaisesNoEvent()
     {
         var end = AnomalyFeed.FeedCalm(_tracker, _errors.Key, 0, 2 * Learn);

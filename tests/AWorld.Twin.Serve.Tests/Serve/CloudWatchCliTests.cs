@@ -96,7 +96,7 @@ public sealed class CloudWatchCliTests(FastTwin twin) : IClassFixture<FastTwin>
         await twin.WaitForTwinAsync(clock.StartTime + length + TimeSpan.FromMinutes(2));
         var now = (await twin.ClockAsync()).Now;
         var to = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero) - TimeSpan.FromMinutes(1);
-        var local = new EstateTwin(EstateTopology.Default, new SimulationOptions { Seed = clock.Seed }, clock.StartTime);
+        var local = new EstateTwin(EstateTopology.Default, new SimulationOptions { Seed = clock.Seed, MetricCadence = MetricCadence.Immediate }, clock.StartTime);
         local.AdvanceTo(now);
         return (to - length, to, local);
     }
