@@ -4,6 +4,9 @@ using Microsoft.Extensions.Options;
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    // `dotnet run` runs the Production profile (no developer error pages); the libraries' static assets (MudBlazor's)
+    // are then served from the build output too. Published, there is no such manifest and this does nothing.
+    builder.WebHost.UseStaticWebAssets();
     builder.Services.AddAWorldConsole(builder.Configuration);
 
     var app = builder.Build();

@@ -208,14 +208,15 @@ public sealed class EstateMonitor
     private TimeSpan? Overdue(SeriesDefinition series, DateTimeOffset now)
     {
         var period = TimeSpan.FromSeconds(series.Stat.PeriodSeconds);
-        var every = series.Stat.PeriodSeconds >= 60 ? period + ReadOffset : series.Descriptor.HighResolution ? _options.HighResolutionPollInterval : _options.PollInterval;
+        var group = _groupOf[series.Key];
+        var every = group.Every + (group.Period >= 60 ? ReadOffset : TimeSpan.Zero);
         if (_store.Latest(series.Key) is { } latest)
         {
             return Clamp(now - (latest.At + (2 * period) + DelayOf(series) + every));
         }
 
         // Nothing read yet: due once the first period could have arrived, or at once if reading it fails.
-        var failing = _groupOf.TryGetValue(series.Key, out var group) && group.Error is not null;
+        var failing = group.Error is not null;
         var due = (_started ?? now) + (failing ? TimeSpan.Zero : period + DelayOf(series) + every);
         return now > due ? now - due : null;
     }
